@@ -1,0 +1,17 @@
+"""gunicorn settings: `gunicorn -c config/gunicorn.conf.py config.wsgi`."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# Synchronous workers: the pages are short database reads, and 2n+1 keeps both cores busy.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# The main navigation, in order. An entry appears once its URL exists, so each app
+# adds itself to the menu by defining the URL name listed here.
+MAIN_NAVIGATION = [
+    ("network:home", _("Home")),
+    ("network:network_list", _("Networks")),
+    ("associations:list", _("Associations")),
+    ("news:list", _("News")),
+    ("campaigns:list", _("Campaigns")),
+    ("events:list", _("Calendar")),
+    ("network:document_list", _("Documents")),
+    ("network:donate", _("Support us")),
+]
+
+
+def _navigation(path):
+    items = []
+    for url_name, label in MAIN_NAVIGATION:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = path == url if url == "/" else path.startswith(url)
+        items.append({"url": url, "label": label, "current": current})
+    return items
+
+
+def site(request):
+    """Page furniture every template needs: the site's name and its main navigation."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "main_navigation": _navigation(request.path),
+    }

@@ -1,0 +1,159 @@
+"""The site-wide quality gate: what every public page must satisfy.
+
+`QualityGate.check(url)` loads a page in Chromium and reports its status, its number
+of <h1>, axe-core's WCAG 2.2 A/AA violations, requests to any other host (blocked, so
+they never leave the machine) and console errors. `validate_html()` runs the Nu Html
+Checker over many documents in one Java start. `public_urls()` collects the pages to
+check: the fixed ones, the sitemap's, and every page the home page links to.
+"""
+
+import json
+import re
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.urls import NoReverseMatch, reverse
+
+from tests.helpers import PROJECT_DIR
+
+AXE_JS = PROJECT_DIR / "node_modules/axe-core/axe.min.js"
+VNU_JAR = PROJECT_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+FIXED_PAGES = ["/", "/privacy/"]
+NOT_PAGES = re.compile(r"^/(static|media|beheer|accounts)/|\.(ics|xml|txt|json|csv|xlsx|pdf|png|jpe?g|svg|webp)$")
+
+
+@dataclass
+class PageReport:
+    url: str
+    status: int = 0
+    html: str = ""
+    problems: list = field(default_factory=list)
+
+
+class QualityGate:
+    """One Chromium page that checks URLs of one server, blocking every other host."""
+
+    def __init__(self, browser, base_url):
+        self.host = urlsplit(base_url).netloc
+        self.context = browser.new_context(locale="nl-BE", timezone_id="Europe/Brussels")
+        self.page = self.context.new_page()
+        self._outside = []
+        self._console = []
+        self.page.route("**/*", self._guard)
+        self.page.on("console", lambda message: message.type == "error" and self._console.append(message.text))
+        self.page.on("pageerror", lambda error: self._console.append(str(error)))
+
+    def _guard(self, route):
+        parts = urlsplit(route.request.url)
+        if parts.scheme in {"http", "https"} and parts.netloc != self.host:
+            self._outside.append(route.request.url)
+            route.abort()
+        else:
+            route.fallback()
+
+    def close(self):
+        self.context.close()
+
+    def check(self, url, expected_status=200):
+        self._outside.clear()
+        self._console.clear()
+        report = PageReport(url)
+        response = self.page.goto(url, wait_until="load")
+        report.status = response.status
+        report.html = response.text()
+        if report.status != expected_status:
+            report.problems.append(f"status {report.status}, expected {expected_status}")
+        h1_count = self.page.locator("h1").count()
+        if h1_count != 1:
+            report.problems.append(f"{h1_count} <h1> elements, expected exactly one")
+        self.page.add_script_tag(path=str(AXE_JS))
+        result = self.page.evaluate("rules => axe.run(document, {runOnly: rules})", AXE_RULES)
+        for violation in result["violations"]:
+            targets = [node["target"] for node in violation["nodes"]]
+            report.problems.append(f"axe {violation['id']}: {violation['help']} at {targets}")
+        report.problems.extend(f"request to another host: {outside}" for outside in self._outside)
+        own_status_message = f"the server responded with a status of {report.status}"
+        for message in self._console:
+            if expected_status >= 400 and own_status_message in message:
+                continue  # Chromium logs the expected error status of the page itself.
+            report.problems.append(f"console error: {message}")
+        return report
+
+
+def validate_html(documents):
+    """Nu Html Checker errors per document: {name: [message, ...]} (empty lists when valid)."""
+    with tempfile.TemporaryDirectory() as directory:
+        paths = {}
+        for number, (name, html) in enumerate(documents.items()):
+            path = Path(directory) / f"{number:05d}.html"
+            path.write_text(html)
+            paths[path.resolve().as_uri()] = name
+        completed = subprocess.run(
+            [
+                "java",
+                "-Xss8m",
+                "-jar",
+                str(VNU_JAR),
+                "--format",
+                "json",
+                "--errors-only",
+                "--exit-zero-always",
+                *sorted(str(Path(uri[len("file://") :])) for uri in paths),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+    errors = {name: [] for name in documents}
+    for message in json.loads(completed.stderr or completed.stdout)["messages"]:
+        name = paths.get(_file_uri(message.get("url", "")), message.get("url", "?"))
+        errors.setdefault(name, []).append(f"line {message.get('lastLine', '?')}: {message['message']}")
+    return errors
+
+
+def _file_uri(url):
+    # vnu writes file:/tmp/x while Path.as_uri() writes file:///tmp/x.
+    return "file://" + url[len("file:") :] if url.startswith("file:/") and not url.startswith("file://") else url
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def _internal_pages(hrefs):
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.netloc or parts.scheme or not parts.path.startswith("/") or parts.query:
+            continue
+        if not NOT_PAGES.search(parts.path):
+            yield parts.path
+
+
+def public_urls(client):
+    """Paths of every public HTML page: fixed pages, the sitemap's, and the home page's links."""
+    paths = list(FIXED_PAGES)
+    try:
+        sitemap = client.get(reverse("sitemap"))
+    except NoReverseMatch:
+        sitemap = None
+    if sitemap is not None:
+        namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        for loc in ET.fromstring(sitemap.content).findall("s:url/s:loc", namespace):
+            paths.append(urlsplit(loc.text).path)
+    parser = _Links()
+    parser.feed(client.get("/").content.decode())
+    paths.extend(_internal_pages(parser.hrefs))
+    return list(dict.fromkeys(paths))

@@ -1,0 +1,73 @@
+"""The quality gate over every public page, and proof that the gate can fail."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.quality import QualityGate, public_urls, validate_html
+
+pytestmark = pytest.mark.browser
+
+VALID_PAGE = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>Proef</title></head>
+<body><main><h1>Proef</h1>{body}</main></body></html>"""
+
+
+@pytest.fixture
+def gate(browser, live_server):
+    gate = QualityGate(browser, live_server.url)
+    yield gate
+    gate.close()
+
+
+def serve(gate, live_server, path, html):
+    """Answer `path` on the test server with a hand-made page, to feed the gate bad input."""
+    url = live_server.url + path
+    gate.page.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+    return url
+
+
+def test_every_public_page_passes_the_quality_gate(gate, live_server, client):
+    call_command("load_demo", verbosity=0)
+    urls = public_urls(client)
+    reports = [gate.check(live_server.url + path) for path in urls]
+    reports.append(gate.check(live_server.url + "/deze-pagina-bestaat-niet/", expected_status=404))
+    html_errors = validate_html({report.url: report.html for report in reports})
+    failures = {
+        report.url: report.problems + html_errors[report.url]
+        for report in reports
+        if report.problems or html_errors[report.url]
+    }
+    assert not failures, "\n".join(f"{url}:\n  " + "\n  ".join(problems) for url, problems in failures.items())
+    assert "/" in urls and "/privacy/" in urls
+
+
+def test_gate_reports_an_image_without_alt_text(gate, live_server):
+    url = serve(gate, live_server, "/proef-zonder-alt/", VALID_PAGE.format(body='<img src="/static/img/logo.svg">'))
+    report = gate.check(url)
+    assert any(problem.startswith("axe image-alt") for problem in report.problems), report.problems
+    assert any("alt" in error for error in validate_html({url: report.html})[url])
+
+
+def test_gate_reports_invalid_html(gate, live_server):
+    url = serve(gate, live_server, "/proef-ongeldig/", VALID_PAGE.format(body="<p><div>blok in een alinea</div></p>"))
+    report = gate.check(url)
+    errors = validate_html({url: report.html, "valid": VALID_PAGE.format(body="<p>goed</p>")})
+    assert errors[url], "the Nu Html Checker found nothing wrong with invalid HTML"
+    assert errors["valid"] == []
+
+
+def test_gate_blocks_and_reports_requests_to_other_hosts(gate, live_server):
+    body = '<img src="https://cdn.example.org/pixel.png" alt="" width="1" height="1">'
+    report = gate.check(serve(gate, live_server, "/proef-extern/", VALID_PAGE.format(body=body)))
+    assert "request to another host: https://cdn.example.org/pixel.png" in report.problems
+
+
+def test_gate_reports_a_page_without_exactly_one_h1(gate, live_server):
+    report = gate.check(serve(gate, live_server, "/proef-twee-h1/", VALID_PAGE.format(body="<h1>Nog een</h1>")))
+    assert "2 <h1> elements, expected exactly one" in report.problems
+
+
+def test_gate_reports_console_errors(gate, live_server):
+    body = '<script src="data:text/javascript,console.error(%22kapot%22)"></script>'
+    report = gate.check(serve(gate, live_server, "/proef-console/", VALID_PAGE.format(body=body)))
+    assert "console error: kapot" in report.problems

@@ -1,0 +1,60 @@
+"""Small helpers shared by tests that start real processes."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def production_env(**overrides):
+    """An environment like production's, without anything the test run itself set."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_", "DEFAULT_FROM_EMAIL"))
+    }
+    environment.update(
+        DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-django-checks-0123456789",
+        DJANGO_HTTPS="0",
+        DJANGO_VAR_DIR=str(PROJECT_DIR / "var"),
+    )
+    environment.update({key: str(value) for key, value in overrides.items() if value is not None})
+    for key in [key for key, value in overrides.items() if value is None]:
+        environment.pop(key, None)
+    return environment
+
+
+def manage(*args, env=None, check=False):
+    """Run manage.py in a fresh interpreter, so settings are read from `env` alone."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=env if env is not None else production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
+    )
+
+
+def http_get(url, timeout=10):
+    """GET a URL; returns (status, body) and never raises for an HTTP error status."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(predicate, timeout=20, interval=0.1, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"Timed out waiting for {message}")
