@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config import views
 
@@ -10,6 +11,9 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("network.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
 
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,6 +10,7 @@ from django.template import loader
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve as static_serve
 
 logger = logging.getLogger(__name__)
 
@@ -51,4 +53,11 @@ def page_not_found(request, exception):
 
 def server_error(request):
     """A Dutch 500 page that needs neither the database nor the context processors."""
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return HttpResponse(loader.get_template("500.html").render({"site_network": None}), status=500)
+
+
+@require_safe
+@cache_control(max_age=7 * 86400, public=True)
+def media(request, path):
+    """Uploaded files. Stored names never change content (a new upload gets a new name), so they cache long."""
+    return static_serve(request, path, document_root=settings.MEDIA_ROOT)

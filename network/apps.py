@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = _("Networks")
+
+    def ready(self):
+        from network import sections, signals  # noqa: F401
+        from network.permissions import sync_roles
+
+        post_migrate.connect(sync_roles, dispatch_uid="network.sync_roles")

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from network.sites import site_network
+
 # The main navigation, in order. An entry appears once its URL exists, so each app
 # adds itself to the menu by defining the URL name listed here.
 MAIN_NAVIGATION = [
@@ -29,8 +31,10 @@ def _navigation(path):
 
 
 def site(request):
-    """Page furniture every template needs: the site's name and its main navigation."""
+    """Page furniture every template needs: the site's network, its name and the main navigation."""
+    network = site_network(request)
     return {
-        "site_name": settings.SITE_NAME,
+        "site_network": network,
+        "site_name": network.name if network else settings.SITE_NAME,
         "main_navigation": _navigation(request.path),
     }

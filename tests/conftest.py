@@ -23,6 +23,12 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploads of every test land in a folder of their own, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

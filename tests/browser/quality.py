@@ -25,7 +25,9 @@ AXE_JS = PROJECT_DIR / "node_modules/axe-core/axe.min.js"
 VNU_JAR = PROJECT_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FIXED_PAGES = ["/", "/privacy/"]
-NOT_PAGES = re.compile(r"^/(static|media|beheer|accounts)/|\.(ics|xml|txt|json|csv|xlsx|pdf|png|jpe?g|svg|webp)$")
+NOT_PAGES = re.compile(
+    r"^/(static|media|beheer|accounts)/|\.(ics|xml|txt|json|csv|xlsx|pdf|png|jpe?g|svg|webp|css|eps|docx?|odt)$"
+)
 
 
 @dataclass
@@ -142,8 +144,13 @@ def _internal_pages(hrefs):
             yield parts.path
 
 
-def public_urls(client):
-    """Paths of every public HTML page: fixed pages, the sitemap's, and the home page's links."""
+def public_urls(client, limit=400):
+    """Paths of every public HTML page: the fixed pages, the sitemap's, and every page they link to.
+
+    A breadth-first crawl through the Django test client, so a page linked from
+    anywhere on the site is checked even before it is in the sitemap. Links with a
+    query string (filters, pagination) are left out: they show the same template.
+    """
     paths = list(FIXED_PAGES)
     try:
         sitemap = client.get(reverse("sitemap"))
@@ -153,7 +160,16 @@ def public_urls(client):
         namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
         for loc in ET.fromstring(sitemap.content).findall("s:url/s:loc", namespace):
             paths.append(urlsplit(loc.text).path)
-    parser = _Links()
-    parser.feed(client.get("/").content.decode())
-    paths.extend(_internal_pages(parser.hrefs))
-    return list(dict.fromkeys(paths))
+    seen = dict.fromkeys(paths)
+    queue = list(seen)
+    while queue and len(seen) < limit:
+        response = client.get(queue.pop(0))
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for path in _internal_pages(parser.hrefs):
+            if path not in seen:
+                seen[path] = None
+                queue.append(path)
+    return list(seen)

@@ -39,6 +39,20 @@ def test_every_public_page_passes_the_quality_gate(gate, live_server, client):
     }
     assert not failures, "\n".join(f"{url}:\n  " + "\n  ".join(problems) for url, problems in failures.items())
     assert "/" in urls and "/privacy/" in urls
+    # The crawl reaches every kind of page of the demo (so the gate checks them all).
+    for path in [
+        "/netwerken/",
+        "/netwerken/brussels-platform-armoede/",
+        "/netwerken/brussels-platform-armoede/onze-werking/",
+        "/netwerken/trefpunt-armoede/steun-ons/",
+        "/netwerken/netwerk-tegen-armoede/partners/",
+        "/themas/",
+        "/themas/gezondheidszorg/",
+        "/documenten/",
+        "/steun-ons/",
+    ]:
+        assert path in urls, path
+    print(f"quality gate: {len(urls)} pages checked")
 
 
 def test_gate_reports_an_image_without_alt_text(gate, live_server):

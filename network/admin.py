@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
+from network.permissions import NetworkScopedAdmin
+
+admin.site.site_header = _("Site management")
+admin.site.site_title = _("Site management")
+admin.site.index_title = _("Content of the networks")
+
+
+class PartnerInline(admin.TabularInline):
+    model = Partner
+    extra = 0
+    formfield_overrides = NetworkScopedAdmin.formfield_overrides
+    fields = ["name", "kind", "url", "attribution", "logo", "logo_alt", "position"]
+
+
+@admin.register(Network)
+class NetworkAdmin(NetworkScopedAdmin):
+    network_lookup = "pk"
+    list_display = ["name", "short_name", "region", "parent", "domain"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PartnerInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "region", "parent", "position", "domain"]}),
+        (_("Presentation"), {"fields": ["tagline", "mission", "logo", "logo_alt", "brand_colour"]}),
+        (_("Contact"), {"fields": ["email", "phone", "address"]}),
+        (
+            _("Social media"),
+            {"fields": ["facebook_url", "instagram_url", "linkedin_url", "youtube_url", "bluesky_url"]},
+        ),
+        (_("Donations"), {"fields": ["iban", "bic", "beneficiary", "donation_reference", "tax_certificate"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Where a network sits and which domain it answers to is the superusers' decision.
+        return [] if request.user.is_superuser else ["slug", "parent", "position", "domain"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Page)
+class PageAdmin(NetworkScopedAdmin):
+    list_display = ["title", "network", "position", "published", "last_reviewed"]
+    list_filter = ["network", "published", "themes"]
+    search_fields = ["title", "intro"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes"]
+    list_select_related = ["network"]
+
+
+@admin.register(Document)
+class DocumentAdmin(NetworkScopedAdmin):
+    list_display = ["title", "network", "kind", "date", "format", "size"]
+    list_filter = ["network", "kind", "themes"]
+    search_fields = ["title", "description"]
+    filter_horizontal = ["themes"]
+    date_hierarchy = "date"
+    list_select_related = ["network"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(NetworkScopedAdmin):
+    list_display = ["name", "network", "kind", "position"]
+    list_filter = ["network", "kind"]
+    list_select_related = ["network"]
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "network"]
+    list_filter = ["network"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,36 @@
+"""Sections of a network's home page and of a theme page, contributed by every app.
+
+Each app registers functions in its AppConfig.ready(); a function returns a dict
+with a "template" and its context, or None when it has nothing to show, so an
+empty section vanishes without a trace.
+"""
+
+HOME_SECTIONS = []
+THEME_SECTIONS = []
+
+
+def home_section(order):
+    def register(function):
+        HOME_SECTIONS.append((order, function))
+        HOME_SECTIONS.sort(key=lambda item: item[0])
+        return function
+
+    return register
+
+
+def theme_section(order):
+    def register(function):
+        THEME_SECTIONS.append((order, function))
+        THEME_SECTIONS.sort(key=lambda item: item[0])
+        return function
+
+    return register
+
+
+def render_sections(registry, request, subject):
+    sections = []
+    for _order, function in registry:
+        section = function(request, subject)
+        if section:
+            sections.append(section)
+    return sections

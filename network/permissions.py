@@ -1,0 +1,110 @@
+"""Who may touch what: staff roles, network memberships, and the admin base class enforcing them.
+
+One place for the rule "an editor sees and changes only the content of their own
+networks", used by the admin (querysets, object permissions, form choices) and by
+views (draft previews) alike.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    NETWORK_EDITOR = "Netwerkredacteur"
+    NEWSLETTER_MANAGER = "Nieuwsbriefbeheerder"
+    ASSOCIATION_EDITOR = "Verenigingsredacteur"
+
+
+# Model permissions per role, "app_label.codename". Apps add theirs as they arrive.
+ROLE_PERMISSIONS = {
+    Role.NETWORK_EDITOR: [
+        "network.view_network",
+        "network.change_network",
+        "network.view_theme",
+        *(
+            f"network.{action}_{model}"
+            for model in ("page", "document", "partner")
+            for action in ("view", "add", "change", "delete")
+        ),
+    ],
+    Role.NEWSLETTER_MANAGER: ["network.view_network"],
+    Role.ASSOCIATION_EDITOR: [],
+}
+
+
+def sync_roles(**kwargs):
+    """Create the role groups with exactly their permissions (post_migrate; idempotent)."""
+    for name, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        permissions = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission:
+                permissions.append(permission)
+        group.permissions.set(permissions)
+
+
+def network_ids(user):
+    """Ids of the networks a user belongs to, fetched once per request."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_network_ids"):
+        user._network_ids = frozenset(user.network_memberships.values_list("network_id", flat=True))
+    return user._network_ids
+
+
+def can_edit_network(user, network_id):
+    return user.is_active and (user.is_superuser or network_id in network_ids(user))
+
+
+class NetworkScopedAdmin(admin.ModelAdmin):
+    """Admin for a model that belongs to a network: staff see and change only their networks' objects.
+
+    `network_lookup` is the path from the model to its network's id, e.g. "network_id"
+    or "association__network_id".
+    """
+
+    network_lookup = "network_id"
+    # Editors type "www.example.org"; https is what every site here speaks (and Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.network_lookup}__in": network_ids(request.user)})
+
+    def object_network_id(self, obj):
+        value = obj
+        for part in self.network_lookup.split("__"):
+            value = getattr(value, part, None)
+        return value
+
+    def _allowed(self, request, obj):
+        return obj is None or can_edit_network(request.user, self.object_network_id(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._allowed(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from network.models import Network
+
+        if db_field.related_model is Network and not request.user.is_superuser:
+            kwargs["queryset"] = Network.objects.filter(pk__in=network_ids(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Form choices already refuse other networks; this guards anything that bypasses them.
+        if not can_edit_network(request.user, self.object_network_id(obj)):
+            raise PermissionDenied(_("You may only edit content of your own networks."))
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,36 @@
+"""The network app's sections on home and theme pages (see network/home.py)."""
+
+from network.home import home_section, theme_section
+from network.models import Document
+
+
+@home_section(10)
+def regional_networks(request, network):
+    """The regional networks that belong to this one."""
+    children = list(network.children.all())
+    if children:
+        return {"template": "network/sections/regional_networks.html", "networks": children}
+    return None
+
+
+@home_section(90)
+def donate_call(request, network):
+    if network.iban:
+        return {"template": "network/sections/donate_call.html", "network": network}
+    return None
+
+
+@theme_section(10)
+def theme_pages(request, theme):
+    pages = list(theme.pages.published().select_related("network").order_by("network__position", "position"))
+    if pages:
+        return {"template": "network/sections/theme_pages.html", "pages": pages}
+    return None
+
+
+@theme_section(80)
+def theme_documents(request, theme):
+    documents = list(theme.documents.exclude(kind=Document.Kind.LOGO).select_related("network")[:20])
+    if documents:
+        return {"template": "network/sections/theme_documents.html", "documents": documents}
+    return None

@@ -1,0 +1,54 @@
+"""Read an admin form the way a browser would, so tests can post it back with changes."""
+
+from html.parser import HTMLParser
+
+
+class _FormFields(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.data = {}
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or ("name" not in attrs and tag != "option"):
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self.data.setdefault(attrs["name"], []).append(attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.data.setdefault(self._select, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data[self._textarea] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data.removeprefix("\n") if not self.data[self._textarea][0] else data
+
+
+def admin_form_data(html, form_id):
+    """The values a browser would submit from the form with `form_id` (multi-valued fields as lists)."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    return {name: values if len(values) != 1 else values[0] for name, values in parser.data.items()}

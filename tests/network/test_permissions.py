@@ -1,0 +1,292 @@
+"""Every role x every admin model x own and other network: list, change, delete, and forged posts.
+
+An editor of one network must neither see nor reach another network's objects,
+and a hand-made POST naming another network must change nothing.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
+from network.permissions import Role
+from tests.admin_forms import admin_form_data
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+ALL = {"view", "add", "change", "delete"}
+NONE = set()
+
+# What each role may do, per model, with objects of its own network. With another
+# network's objects only the superuser may do anything.
+ROLES = {
+    "superuser": {
+        "network": ALL,
+        "page": ALL,
+        "document": ALL,
+        "partner": ALL,
+        "theme": ALL,
+        "networkmembership": ALL,
+    },
+    "network_editor": {
+        "network": {"view", "change"},
+        "page": ALL,
+        "document": ALL,
+        "partner": ALL,
+        "theme": {"view"},
+        "networkmembership": NONE,
+    },
+    "newsletter_manager": {
+        "network": {"view"},
+        "page": NONE,
+        "document": NONE,
+        "partner": NONE,
+        "theme": NONE,
+        "networkmembership": NONE,
+    },
+    "association_editor": {
+        "network": NONE,
+        "page": NONE,
+        "document": NONE,
+        "partner": NONE,
+        "theme": NONE,
+        "networkmembership": NONE,
+    },
+}
+GROUPS = {
+    "network_editor": Role.NETWORK_EDITOR,
+    "newsletter_manager": Role.NEWSLETTER_MANAGER,
+    "association_editor": Role.ASSOCIATION_EDITOR,
+}
+SCOPED_MODELS = ["network", "page", "document", "partner"]
+
+
+def make_network(slug, position):
+    return Network.objects.create(
+        name=f"Netwerk {slug}",
+        short_name=slug.upper()[:5],
+        slug=slug,
+        region="vlaanderen",
+        mission="<p>Missie</p>",
+        position=position,
+        brand_colour="#1d5a8c",
+    )
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    own, other = make_network("eigen", 0), make_network("ander", 1)
+    objects = {}
+    for network in (own, other):
+        objects[network.slug] = {
+            "network": network,
+            "page": Page.objects.create(
+                network=network,
+                title=f"Pagina {network.slug}",
+                slug="pagina",
+                body="<p>Tekst</p>",
+                last_reviewed=datetime.date(2026, 1, 1),
+            ),
+            "document": Document.objects.create(
+                network=network,
+                title=f"Dossier {network.slug}",
+                date=datetime.date(2026, 1, 1),
+                file=SimpleUploadedFile(f"{network.slug}.pdf", PDF),
+            ),
+            "partner": Partner.objects.create(network=network, name=f"Partner {network.slug}"),
+        }
+    theme = Theme.objects.create(name="Wonen", slug="wonen")
+    users = {"superuser": User.objects.create_superuser("super", "super@example.org", "x")}
+    for role, group_name in GROUPS.items():
+        user = User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True)
+        user.groups.add(Group.objects.get(name=group_name))
+        NetworkMembership.objects.create(user=user, network=own)
+        users[role] = user
+    membership = NetworkMembership.objects.filter(network=own).first()
+    return {
+        "own": objects["eigen"],
+        "other": objects["ander"],
+        "users": users,
+        "theme": theme,
+        "membership": membership,
+    }
+
+
+def url(model, action, obj=None):
+    name = f"admin:network_{model}_{action}"
+    return reverse(name, args=[obj.pk]) if obj is not None else reverse(name)
+
+
+def form_data(client, superuser, model, obj=None):
+    """The admin form's current values, read as the superuser sees them."""
+    client.force_login(superuser)
+    response = client.get(url(model, "change", obj) if obj else url(model, "add"))
+    assert response.status_code == 200
+    return admin_form_data(response.content.decode(), f"{model}_form")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+def test_list_shows_own_network_only(client, world, role, model):
+    client.force_login(world["users"][role])
+    response = client.get(url(model, "changelist"))
+    allowed = ROLES[role][model]
+    if not allowed & {"view", "change"}:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert url(model, "change", world["own"][model]) in html
+    assert (url(model, "change", world["other"][model]) in html) == (role == "superuser")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_change_page_reachable_only_for_own_network(client, world, role, model, side):
+    obj = world[side][model]
+    client.force_login(world["users"][role])
+    response = client.get(url(model, "change", obj))
+    reachable = bool(ROLES[role][model] & {"view", "change"}) and (side == "own" or role == "superuser")
+    if reachable:
+        assert response.status_code == 200
+        assert str(obj) in response.content.decode()
+    else:
+        assert response.status_code in (302, 403, 404)
+        assert str(obj) not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_delete_only_own_network_objects(client, world, role, model, side):
+    obj = world[side][model]
+    client.force_login(world["users"][role])
+    may_delete = "delete" in ROLES[role][model] and (side == "own" or role == "superuser")
+    page = client.get(url(model, "delete", obj))
+    assert page.status_code == (200 if may_delete else page.status_code)
+    if not may_delete:
+        assert page.status_code in (302, 403, 404)
+    client.post(url(model, "delete", obj), {"post": "yes"})
+    still_there = type(obj).objects.filter(pk=obj.pk).exists()
+    assert still_there != may_delete
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", ["page", "document", "partner"])
+def test_legitimate_change_is_saved_and_forged_network_is_refused(client, world, role, model):
+    obj = world["own"][model]
+    data = form_data(client, world["users"]["superuser"], model, obj)
+    client.force_login(world["users"][role])
+    title_field = "name" if model == "partner" else "title"
+    may_change = "change" in ROLES[role][model]
+
+    data[title_field] = "Nieuwe titel"
+    response = client.post(url(model, "change", obj), data)
+    obj.refresh_from_db()
+    assert (getattr(obj, title_field) == "Nieuwe titel") == may_change, response.content.decode()[:2000]
+
+    data[title_field] = "Verhuisd"
+    data["slug"] = "verhuisd"  # the other network has a page with the same slug
+    data["network"] = str(world["other"]["network"].pk)
+    response = client.post(url(model, "change", obj), data)
+    obj.refresh_from_db()
+    if role == "superuser":
+        assert obj.network == world["other"]["network"]
+    else:
+        assert obj.network == world["own"]["network"]
+        assert getattr(obj, title_field) != "Verhuisd"
+        if may_change:
+            assert response.status_code == 200
+            assert "Selecteer een geldige keuze" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", ["page", "document", "partner"])
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_add_naming_a_network(client, world, role, model, side):
+    data = form_data(client, world["users"]["superuser"], model)
+    data.update(
+        {
+            "network": str(world[side]["network"].pk),
+            "title": "Toegevoegd",
+            "name": "Toegevoegd",
+            "slug": "toegevoegd",
+            "body": "<p>Tekst</p>",
+            "last_reviewed": "2026-11-01",
+            "date": "2026-11-01",
+        }
+    )
+    if model == "document":
+        data["file"] = SimpleUploadedFile("nieuw.pdf", PDF)
+    client.force_login(world["users"][role])
+    response = client.post(url(model, "add"), data)
+    model_class = {"page": Page, "document": Document, "partner": Partner}[model]
+    field = "name" if model == "partner" else "title"
+    created = model_class.objects.filter(**{field: "Toegevoegd"}).first()
+    may_add = "add" in ROLES[role][model] and (side == "own" or role == "superuser")
+    if may_add:
+        assert created is not None, response.content.decode()[:3000]
+        assert created.network == world[side]["network"]
+    else:
+        assert created is None
+        assert response.status_code in (200, 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_network_itself_changed_only_by_its_own_editors(client, world, role, side):
+    network = world[side]["network"]
+    data = form_data(client, world["users"]["superuser"], "network", network)
+    data["tagline"] = "Gewijzigd"
+    client.force_login(world["users"][role])
+    client.post(url("network", "change", network), data)
+    network.refresh_from_db()
+    may_change = "change" in ROLES[role]["network"] and (side == "own" or role == "superuser")
+    assert (network.tagline == "Gewijzigd") == may_change
+
+
+def test_editor_cannot_move_own_network_under_another_or_take_a_domain(client, world):
+    network = world["own"]["network"]
+    data = form_data(client, world["users"]["superuser"], "network", network)
+    data.update({"parent": str(world["other"]["network"].pk), "domain": "gekaapt.example", "slug": "gekaapt"})
+    client.force_login(world["users"]["network_editor"])
+    client.post(url("network", "change", network), data)
+    network.refresh_from_db()
+    assert network.parent is None and network.domain is None and network.slug == "eigen"
+
+
+@pytest.mark.parametrize("role", ["superuser", "network_editor"])
+def test_forms_offer_only_own_networks(client, world, role):
+    client.force_login(world["users"][role])
+    html = client.get(url("page", "add")).content.decode()
+    assert f'value="{world["own"]["network"].pk}"' in html
+    assert (f'value="{world["other"]["network"].pk}"' in html) == (role == "superuser")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", ["theme", "networkmembership"])
+def test_shared_models(client, world, role, model):
+    """Themes are shared by all networks and memberships decide who edits what: superusers manage both."""
+    obj = world["theme"] if model == "theme" else world["membership"]
+    client.force_login(world["users"][role])
+    allowed = ROLES[role][model]
+    listing = client.get(url(model, "changelist"))
+    assert listing.status_code == (200 if allowed & {"view", "change"} else 403)
+    data = form_data(client, world["users"]["superuser"], model, obj)
+    client.force_login(world["users"][role])
+    if model == "theme":
+        data["name"] = "Gewijzigd"
+        client.post(url(model, "change", obj), data)
+        obj.refresh_from_db()
+        assert (obj.name == "Gewijzigd") == ("change" in allowed)
+    else:
+        data["network"] = str(world["other"]["network"].pk)
+        client.post(url(model, "change", obj), data)
+        obj.refresh_from_db()
+        assert (obj.network == world["other"]["network"]) == ("change" in allowed)
