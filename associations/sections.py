@@ -1,0 +1,32 @@
+"""The associations app's sections on home and theme pages (see network/home.py)."""
+
+from associations.models import Story
+from network.home import home_section, theme_section
+
+THEME_SECTION_LIMIT = 12
+
+
+@home_section(20)
+def story_spotlight(request, network):
+    """Vereniging in beeld: the latest published story of one of this network's active associations."""
+    story = (
+        Story.objects.published()
+        .filter(association__network=network)
+        .select_related("association")
+        .order_by("-date", "title", "pk")
+        .first()
+    )
+    if story:
+        return {"template": "associations/section_story.html", "story": story}
+    return None
+
+
+@theme_section(30)
+def theme_associations(request, theme):
+    """Active associations working on this theme, with a link to all of them in the directory."""
+    associations = list(
+        theme.associations.active().select_related("network").order_by("name", "pk")[:THEME_SECTION_LIMIT]
+    )
+    if associations:
+        return {"template": "associations/section_theme.html", "associations": associations, "theme": theme}
+    return None

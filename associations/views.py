@@ -1,0 +1,198 @@
+"""What visitors see of the member associations: the directory, profiles, stories and open data."""
+
+import csv
+import json
+import re
+from functools import wraps
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from associations.forms import DirectoryFilterForm
+from associations.models import Association, Story
+
+PER_PAGE = 20
+PAGE_PARAMETER = "pagina"
+OPEN_DATA_FIELDS = ["name", "municipality", "postcode", "province", "province_label", "network", "themes", "url"]
+# Like Django's json_script: inside <script> these characters could end the element or start markup.
+SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def paginate(request, queryset):
+    """The page `?pagina=N` of `queryset` and links to its neighbours that keep every other parameter; 404 if none."""
+    paginator = Paginator(queryset, PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get(PAGE_PARAMETER) or 1)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
+    query = request.GET.copy()
+
+    def link(number):
+        query.pop(PAGE_PARAMETER, None)
+        if number > 1:
+            query[PAGE_PARAMETER] = str(number)
+        return f"{request.path}?{query.urlencode()}" if query else request.path
+
+    page.previous_url = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = link(page.next_page_number()) if page.has_next() else ""
+    return page
+
+
+def phone_href(phone):
+    """A tel: link for a phone number as people write it: "03 889 12 34" -> "tel:038891234"."""
+    digits = re.sub(r"\D", "", phone)
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
+
+
+def script_json(data):
+    """JSON for inside a <script> element: nothing in it can close the element."""
+    return mark_safe(json.dumps(data, ensure_ascii=True).translate(SCRIPT_ESCAPES))  # noqa: S308 (escaped above)
+
+
+def organization_json_ld(request, association):
+    """The association as a schema.org Organization, for search engines."""
+    address = {
+        "@type": "PostalAddress",
+        "postalCode": association.postcode,
+        "addressLocality": association.municipality,
+        "addressCountry": "BE",
+    }
+    if association.street_address:
+        address["streetAddress"] = association.street_address
+    if association.province:
+        address["addressRegion"] = str(association.get_province_display())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": association.name,
+        "url": request.build_absolute_uri(association.get_absolute_url()),
+        "description": association.intro,
+        "address": address,
+        "memberOf": {
+            "@type": "Organization",
+            "name": association.network.name,
+            "url": request.build_absolute_uri(association.network.get_absolute_url()),
+        },
+    }
+    if association.email:
+        data["email"] = association.email
+    if association.phone:
+        data["telephone"] = association.phone
+    if association.latitude is not None and association.longitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(association.latitude),
+            "longitude": float(association.longitude),
+        }
+    same_as = [url for url in [association.website, *(url for _label, url in association.social_links)] if url]
+    if same_as:
+        data["sameAs"] = same_as
+    return data
+
+
+@require_safe
+def association_list(request):
+    """The directory of active associations, filtered by province, place, network, theme and search words."""
+    form = DirectoryFilterForm(request.GET or None)
+    associations = Association.objects.active().select_related("network").order_by("name", "pk")
+    if form.is_bound and not form.is_valid():
+        return render(request, "associations/association_list.html", {"form": form, "page": None}, status=400)
+    if form.is_bound:
+        associations = form.filter(associations)
+    return render(
+        request, "associations/association_list.html", {"form": form, "page": paginate(request, associations)}
+    )
+
+
+@require_safe
+def association_detail(request, slug):
+    """An active association's profile: activities, contact, address, photos, themes and stories."""
+    association = get_object_or_404(
+        Association.objects.active()
+        .select_related("network")
+        .prefetch_related(
+            "activities",
+            "photos",
+            "themes",
+            Prefetch("stories", queryset=Story.objects.published(), to_attr="published_stories"),
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "associations/association_detail.html",
+        {
+            "association": association,
+            "phone_href": phone_href(association.phone),
+            "json_ld": script_json(organization_json_ld(request, association)),
+        },
+    )
+
+
+@require_safe
+def story_list(request):
+    """Associations in the spotlight: the published stories, newest first."""
+    stories = Story.objects.published().select_related("association").order_by("-date", "title", "pk")
+    return render(request, "associations/story_list.html", {"page": paginate(request, stories)})
+
+
+@require_safe
+def story_detail(request, slug):
+    """One published story of an association, in the words of its members."""
+    story = get_object_or_404(Story.objects.published().select_related("association"), slug=slug)
+    return render(request, "associations/story_detail.html", {"story": story})
+
+
+def open_data_rows(request):
+    """Every active association as a flat record, the same for JSON and CSV."""
+    associations = Association.objects.active().select_related("network").prefetch_related("themes")
+    for association in associations.order_by("name", "pk"):
+        yield {
+            "name": association.name,
+            "municipality": association.municipality,
+            "postcode": association.postcode,
+            "province": association.province,
+            "province_label": str(association.get_province_display()),
+            "network": association.network.name,
+            "themes": [theme.name for theme in association.themes.all()],
+            "url": request.build_absolute_uri(association.get_absolute_url()),
+        }
+
+
+def open_data(view):
+    """Public data any website may fetch, cached for an hour."""
+
+    @require_safe
+    @cache_control(public=True, max_age=3600)
+    @wraps(view)
+    def wrapper(request):
+        response = view(request)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
+@open_data
+def open_data_json(request):
+    """The active associations as JSON."""
+    rows = list(open_data_rows(request))
+    return JsonResponse({"count": len(rows), "associations": rows}, json_dumps_params={"ensure_ascii": False})
+
+
+@open_data
+def open_data_csv(request):
+    """The active associations as CSV, with a byte order mark so that Excel reads the accents right."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verenigingen.csv"'
+    response.write("\ufeff")
+    writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS)
+    writer.writeheader()
+    for row in open_data_rows(request):
+        writer.writerow({**row, "themes": ";".join(row["themes"])})
+    return response
