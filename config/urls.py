@@ -9,6 +9,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("privacy/", views.privacy, name="privacy"),
     path("beheer/", admin.site.urls),
+    path("verenigingen/", include("associations.urls")),
     path("", include("network.urls")),
 ]
 

@@ -18,20 +18,26 @@ class Role:
     ASSOCIATION_EDITOR = "Verenigingsredacteur"
 
 
-# Model permissions per role, "app_label.codename". Apps add theirs as they arrive.
+# Model permissions per role, "app_label.codename"; row-level rules are in each app's permissions.py.
+def _crud(app_label, *models):
+    return [f"{app_label}.{action}_{model}" for model in models for action in ("view", "add", "change", "delete")]
+
+
 ROLE_PERMISSIONS = {
     Role.NETWORK_EDITOR: [
         "network.view_network",
         "network.change_network",
         "network.view_theme",
-        *(
-            f"network.{action}_{model}"
-            for model in ("page", "document", "partner")
-            for action in ("view", "add", "change", "delete")
-        ),
+        *_crud("network", "page", "document", "partner"),
+        *_crud("associations", "association", "activity", "photo", "story"),
+        "associations.view_profilechange",
     ],
     Role.NEWSLETTER_MANAGER: ["network.view_network"],
-    Role.ASSOCIATION_EDITOR: [],
+    Role.ASSOCIATION_EDITOR: [
+        "associations.view_association",
+        "associations.change_association",
+        *_crud("associations", "activity", "photo"),
+    ],
 }
 
 

@@ -2,11 +2,14 @@
 
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 
 class _FormFields(HTMLParser):
-    def __init__(self, form_id):
+    def __init__(self, form_id, action=None):
         super().__init__(convert_charrefs=True)
         self.form_id = form_id
+        self.action = action
         self.inside = False
         self.data = {}
         self._select = None
@@ -15,7 +18,9 @@ class _FormFields(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
+            self.inside = (
+                attrs.get("id") == self.form_id if self.action is None else attrs.get("action") == self.action
+            )
         if not self.inside or ("name" not in attrs and tag != "option"):
             return
         if tag == "input":
@@ -47,8 +52,21 @@ class _FormFields(HTMLParser):
             self.data[self._textarea][0] += data.removeprefix("\n") if not self.data[self._textarea][0] else data
 
 
-def admin_form_data(html, form_id):
-    """The values a browser would submit from the form with `form_id` (multi-valued fields as lists)."""
-    parser = _FormFields(form_id)
+def admin_form_data(html, form_id=None, action=None):
+    """The values a browser would submit from the form with `form_id` (or `action`); lists for multiple values."""
+    parser = _FormFields(form_id, action)
     parser.feed(html)
     return {name: values if len(values) != 1 else values[0] for name, values in parser.data.items()}
+
+
+def admin_url(app_label, model, action, obj=None):
+    name = f"admin:{app_label}_{model}_{action}"
+    return reverse(name, args=[obj.pk]) if obj is not None else reverse(name)
+
+
+def admin_form(client, superuser, app_label, model, obj=None):
+    """The admin form's current values (the add form without `obj`), read as the superuser sees them."""
+    client.force_login(superuser)
+    response = client.get(admin_url(app_label, model, "change" if obj else "add", obj))
+    assert response.status_code == 200
+    return admin_form_data(response.content.decode(), f"{model}_form")

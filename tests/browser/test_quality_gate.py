@@ -50,6 +50,10 @@ def test_every_public_page_passes_the_quality_gate(gate, live_server, client):
         "/themas/gezondheidszorg/",
         "/documenten/",
         "/steun-ons/",
+        "/verenigingen/",
+        "/verenigingen/de-schakel-puurs/",
+        "/verenigingen/in-beeld/",
+        "/verenigingen/in-beeld/drie-sterke-vrouwen-van-de-schakel/",
     ]:
         assert path in urls, path
     print(f"quality gate: {len(urls)} pages checked")

@@ -9,11 +9,10 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from network.permissions import Role
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form, admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -118,16 +117,11 @@ def world(settings, tmp_path):
 
 
 def url(model, action, obj=None):
-    name = f"admin:network_{model}_{action}"
-    return reverse(name, args=[obj.pk]) if obj is not None else reverse(name)
+    return admin_url("network", model, action, obj)
 
 
 def form_data(client, superuser, model, obj=None):
-    """The admin form's current values, read as the superuser sees them."""
-    client.force_login(superuser)
-    response = client.get(url(model, "change", obj) if obj else url(model, "add"))
-    assert response.status_code == 200
-    return admin_form_data(response.content.decode(), f"{model}_form")
+    return admin_form(client, superuser, "network", model, obj)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,156 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from associations.models import Activity, Association, AssociationMembership, Photo, ProfileChange, Story
+from associations.permissions import (
+    AssociationScopedAdmin,
+    can_edit_association,
+    edits_whole_networks,
+    record_profile_change,
+)
+from associations.resources import AssociationResource
+
+
+class ActivityInline(admin.TabularInline):
+    model = Activity
+    extra = 0
+    fields = ["what", "when", "where", "position"]
+
+
+class PhotoInline(admin.StackedInline):
+    model = Photo
+    extra = 0
+    fields = ["image", "alt_text", "caption", "position"]
+
+
+class ProfileChangeInline(admin.TabularInline):
+    """The record of who changed this profile: read-only, for the network's editors to follow."""
+
+    model = ProfileChange
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["at", "user", "changed_fields"]
+    readonly_fields = fields
+    verbose_name_plural = _("changes to this profile")
+
+    @admin.display(description=_("changed fields"))
+    def changed_fields(self, obj):
+        return ", ".join(obj.fields)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+@admin.register(Association)
+class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
+    resource_classes = [AssociationResource]
+    list_display = ["name", "municipality", "province", "network", "is_active", "updated_at"]
+    list_filter = ["network", "province", "is_active", "is_example", "themes"]
+    search_fields = ["name", "municipality", "postcode"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["themes"]
+    list_select_related = ["network"]
+    inlines = [ActivityInline, PhotoInline, ProfileChangeInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "network", "is_active", "member_since", "is_example"]}),
+        (_("Where"), {"fields": ["street_address", "postcode", "municipality", "province", "latitude", "longitude"]}),
+        (_("About"), {"fields": ["intro", "description", "themes"]}),
+        (_("Contact"), {"fields": ["contact_person", "phone", "email", "website", "facebook_url", "instagram_url"]}),
+    ]
+    # Where an association belongs and whether it is listed is for its network's editors.
+    network_fields = ["network", "slug", "is_active", "member_since", "is_example"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if edits_whole_networks(request.user) else self.network_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if edits_whole_networks(request.user) else {}
+
+    # Imports and exports are scoped to the user's networks (see associations/resources.py).
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirm step imports again: a file that changed in between must not be half saved.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_profile_change(request.user, form, formsets)
+
+
+@admin.register(Story)
+class StoryAdmin(AssociationScopedAdmin):
+    association_path = "association__"
+    list_display = ["title", "association", "date", "published"]
+    list_filter = ["published", "association__network"]
+    search_fields = ["title", "quote"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "date"
+    list_select_related = ["association"]
+    autocomplete_fields = ["association"]
+
+
+@admin.register(ProfileChange)
+class ProfileChangeAdmin(AssociationScopedAdmin):
+    """Every recorded change, for the network's editors (read only)."""
+
+    association_path = "association__"
+    list_display = ["at", "association", "user", "changed_fields"]
+    list_filter = ["association__network"]
+    list_select_related = ["association", "user"]
+    date_hierarchy = "at"
+
+    @admin.display(description=_("changed fields"))
+    def changed_fields(self, obj):
+        return ", ".join(obj.fields)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Records go with their association (whose delete page asks this), never one by one.
+        return (
+            obj is not None
+            and request.user.has_perm("associations.delete_association")
+            and self._allowed(request, obj)
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def get_actions(self, request):
+        return {}
+
+
+@admin.register(AssociationMembership)
+class AssociationMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "association"]
+    list_filter = ["association__network"]
+    autocomplete_fields = ["user", "association"]
+    list_select_related = ["user", "association"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Who may delete an association may also unlink its editors (its delete page asks this).
+        if request.user.is_superuser:
+            return True
+        return (
+            obj is not None
+            and request.user.has_perm("associations.delete_association")
+            and can_edit_association(request.user, obj.association)
+        )

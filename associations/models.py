@@ -1,0 +1,309 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from network.images import ResponsiveImageField, require_alt_text
+from network.models import Network, Theme
+from network.richtext import RichTextField
+
+
+class Province(models.TextChoices):
+    ANTWERP = "antwerpen", _("Antwerp")
+    LIMBURG = "limburg", _("Limburg")
+    EAST_FLANDERS = "oost-vlaanderen", _("East Flanders")
+    FLEMISH_BRABANT = "vlaams-brabant", _("Flemish Brabant")
+    WEST_FLANDERS = "west-vlaanderen", _("West Flanders")
+    BRUSSELS = "brussel", _("Brussels-Capital Region")
+    WALLOON_BRABANT = "waals-brabant", _("Walloon Brabant")
+    HAINAUT = "henegouwen", _("Hainaut")
+    LIEGE = "luik", _("Liège")
+    LUXEMBOURG = "luxemburg", _("Luxembourg")
+    NAMUR = "namen", _("Namur")
+
+
+# Belgian postcodes by their first digits (bpost): the province follows from the postcode.
+POSTCODE_PROVINCES = [
+    (1000, 1299, Province.BRUSSELS),
+    (1300, 1499, Province.WALLOON_BRABANT),
+    (1500, 1999, Province.FLEMISH_BRABANT),
+    (2000, 2999, Province.ANTWERP),
+    (3000, 3499, Province.FLEMISH_BRABANT),
+    (3500, 3999, Province.LIMBURG),
+    (4000, 4999, Province.LIEGE),
+    (5000, 5999, Province.NAMUR),
+    (6000, 6599, Province.HAINAUT),
+    (6600, 6999, Province.LUXEMBOURG),
+    (7000, 7999, Province.HAINAUT),
+    (8000, 8999, Province.WEST_FLANDERS),
+    (9000, 9999, Province.EAST_FLANDERS),
+]
+
+# Paths under /verenigingen/ that are not associations.
+RESERVED_SLUGS = {"in-beeld"}
+
+
+def validate_association_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This address is taken by another part of the site; choose another slug."))
+
+
+postcode_validator = RegexValidator(r"^[1-9]\d{3}$", _("A Belgian postcode has four digits, for example 2870."))
+
+
+def province_for_postcode(postcode):
+    """The province a Belgian postcode belongs to, or None for something that is no postcode."""
+    if not (postcode or "").isdigit() or len(postcode) != 4:
+        return None
+    number = int(postcode)
+    return next((province for low, high, province in POSTCODE_PROVINCES if low <= number <= high), None)
+
+
+class AssociationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def in_province(self, province):
+        return self.filter(province=province)
+
+    def search(self, text):
+        """Associations whose name, place, postcode or intro contain every word of `text`."""
+        queryset = self
+        for word in text.split()[:10]:
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(municipality__icontains=word)
+                | Q(postcode__startswith=word)
+                | Q(intro__icontains=word)
+            )
+        return queryset
+
+
+class Association(models.Model):
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.PROTECT, related_name="associations"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True, validators=[validate_association_slug])
+    municipality = models.CharField(_("municipality"), max_length=80)
+    postcode = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
+    province = models.CharField(
+        _("province"),
+        max_length=20,
+        choices=Province,
+        blank=True,
+        help_text=_("Left empty, it follows from the postcode."),
+    )
+    street_address = models.CharField(_("street and number"), max_length=150, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(49.4), MaxValueValidator(51.6)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2.5), MaxValueValidator(6.5)],
+    )
+    intro = models.CharField(
+        _("short introduction"), max_length=300, help_text=_("One or two plain sentences, shown in the directory.")
+    )
+    description = RichTextField(_("description"))
+    contact_person = models.CharField(_("contact person"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="associations")
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive associations are hidden from the directory.")
+    )
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    is_example = models.BooleanField(
+        _("example data"), default=False, help_text=_("Made-up demo content, marked as such on the site.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AssociationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["province", "name"]), models.Index(fields=["postcode"])]
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.province:
+            self.province = province_for_postcode(self.postcode) or ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("associations:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        expected = province_for_postcode(self.postcode)
+        if expected and not self.province:
+            self.province = expected
+        elif expected and self.province != expected:
+            raise ValidationError(
+                {
+                    "province": _("Postcode %(postcode)s lies in %(province)s.")
+                    % {"postcode": self.postcode, "province": Province(expected).label}
+                }
+            )
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    @property
+    def social_links(self):
+        links = [("Facebook", self.facebook_url), ("Instagram", self.instagram_url)]
+        return [(label, url) for label, url in links if url]
+
+
+class Activity(models.Model):
+    """Something an association does again and again, e.g. a weekly meeting on Tuesday morning."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="activities"
+    )
+    what = models.CharField(_("what"), max_length=150)
+    when = models.CharField(_("when"), max_length=150, help_text=_("For example: every Tuesday from 9.30 to 12.00."))
+    where = models.CharField(_("where"), max_length=150, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["association", "position", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return f"{self.what} ({self.when})"
+
+
+class Photo(models.Model):
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = ResponsiveImageField(
+        _("photo"), upload_to="associations/", width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=250,
+        help_text=_("What does the photo show? Write it for someone who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["association", "position", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def clean(self):
+        require_alt_text(self, "image", "alt_text")
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True, association__is_active=True)
+
+
+class Story(models.Model):
+    """ "Vereniging in beeld": an association in the spotlight, in the words of its members."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="stories"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    quote = models.CharField(
+        _("quote"), max_length=300, help_text=_("A sentence of the members, without quote marks.")
+    )
+    body = RichTextField(_("story"))
+    photo = ResponsiveImageField(
+        _("photo"), upload_to="stories/", blank=True, width_field="photo_width", height_field="photo_height"
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(_("photo alt text"), max_length=250, blank=True)
+    date = models.DateField(_("date"))
+    published = models.BooleanField(_("published"), default=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("associations:story", kwargs={"slug": self.slug})
+
+    def clean(self):
+        require_alt_text(self, "photo", "photo_alt")
+
+
+class AssociationMembership(models.Model):
+    """Links a user to an association whose profile they may edit (see associations/permissions.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="association_memberships",
+    )
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        ordering = ["association", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "association"], name="unique_association_membership")]
+        verbose_name = _("association membership")
+        verbose_name_plural = _("association memberships")
+
+    def __str__(self):
+        return f"{self.user} · {self.association}"
+
+
+class ProfileChange(models.Model):
+    """Who changed which fields of an association's profile, and when."""
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="changes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    fields = models.JSONField(_("changed fields"), default=list)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("profile change")
+        verbose_name_plural = _("profile changes")
+
+    def __str__(self):
+        return f"{self.association} · {self.at:%Y-%m-%d %H:%M}"
