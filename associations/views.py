@@ -1,57 +1,27 @@
 """What visitors see of the member associations: the directory, profiles, stories and open data."""
 
 import csv
-import json
 import re
 from functools import wraps
 
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Story
+from network.listing import paginate, script_json
+from network.models import NewsPost
 
-PER_PAGE = 20
-PAGE_PARAMETER = "pagina"
 OPEN_DATA_FIELDS = ["name", "municipality", "postcode", "province", "province_label", "network", "themes", "url"]
-# Like Django's json_script: inside <script> these characters could end the element or start markup.
-SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def paginate(request, queryset):
-    """The page `?pagina=N` of `queryset` and links to its neighbours that keep every other parameter; 404 if none."""
-    paginator = Paginator(queryset, PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get(PAGE_PARAMETER) or 1)
-    except InvalidPage as error:
-        raise Http404(str(error)) from error
-    query = request.GET.copy()
-
-    def link(number):
-        query.pop(PAGE_PARAMETER, None)
-        if number > 1:
-            query[PAGE_PARAMETER] = str(number)
-        return f"{request.path}?{query.urlencode()}" if query else request.path
-
-    page.previous_url = link(page.previous_page_number()) if page.has_previous() else ""
-    page.next_url = link(page.next_page_number()) if page.has_next() else ""
-    return page
 
 
 def phone_href(phone):
     """A tel: link for a phone number as people write it: "03 889 12 34" -> "tel:038891234"."""
     digits = re.sub(r"\D", "", phone)
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}" if digits else ""
-
-
-def script_json(data):
-    """JSON for inside a <script> element: nothing in it can close the element."""
-    return mark_safe(json.dumps(data, ensure_ascii=True).translate(SCRIPT_ESCAPES))  # noqa: S308 (escaped above)
 
 
 def organization_json_ld(request, association):
@@ -111,7 +81,7 @@ def association_list(request):
 
 @require_safe
 def association_detail(request, slug):
-    """An active association's profile: activities, contact, address, photos, themes and stories."""
+    """An active association's profile: activities, contact, address, photos, themes, stories and news."""
     association = get_object_or_404(
         Association.objects.active()
         .select_related("network")
@@ -123,11 +93,13 @@ def association_detail(request, slug):
         ),
         slug=slug,
     )
+    news = NewsPost.objects.published().filter(associations=association).select_related("network")[:5]
     return render(
         request,
         "associations/association_detail.html",
         {
             "association": association,
+            "news": news,
             "phone_href": phone_href(association.phone),
             "json_ld": script_json(organization_json_ld(request, association)),
         },

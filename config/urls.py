@@ -1,14 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from config import views
+from config.sitemaps import SITEMAPS
+from network import search
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("privacy/", views.privacy, name="privacy"),
     path("beheer/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("zoeken/", search.search, name="search"),
+    path("nieuws/", include("network.news_urls")),
     path("verenigingen/", include("associations.urls")),
     path("", include("network.urls")),
 ]

@@ -15,6 +15,7 @@ MAIN_NAVIGATION = [
     ("events:list", _("Calendar")),
     ("network:document_list", _("Documents")),
     ("network:donate", _("Support us")),
+    ("search", _("Search")),
 ]
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -311,3 +312,92 @@ class Document(models.Model):
     @property
     def format(self):
         return file_format(self.file.name)
+
+
+class NewsPostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts the public may see: published, and their time has come."""
+        return self.filter(status=NewsPost.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class NewsPost(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="news")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        help_text=_("A time in the future schedules the post: it appears by itself at that time."),
+    )
+    lead = models.TextField(_("lead"), max_length=500, help_text=_("Two or three plain sentences: the essence."))
+    body = RichTextField(_("text"))
+    hero_image = ResponsiveImageField(
+        _("image"), upload_to="news/", blank=True, width_field="hero_width", height_field="hero_height"
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        _("image alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What does the image show? Write it for someone who cannot see it."),
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="news")
+    associations = models.ManyToManyField(
+        "associations.Association", verbose_name=_("related associations"), blank=True, related_name="news"
+    )
+    attachments = models.ManyToManyField(Document, verbose_name=_("attachments"), blank=True, related_name="news")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = NewsPostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        year = timezone.localtime(self.publish_at).year
+        return reverse("news:detail", kwargs={"year": year, "slug": self.slug})
+
+    def clean(self):
+        require_alt_text(self, "hero_image", "hero_alt")
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class NewsLink(models.Model):
+    """A link to read more elsewhere, under a news post."""
+
+    post = models.ForeignKey(NewsPost, verbose_name=_("news post"), on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(_("label"), max_length=150)
+    url = models.URLField(_("address"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["post", "position", "pk"]
+        verbose_name = _("external link")
+        verbose_name_plural = _("external links")
+
+    def __str__(self):
+        return self.label

@@ -28,7 +28,7 @@ ROLE_PERMISSIONS = {
         "network.view_network",
         "network.change_network",
         "network.view_theme",
-        *_crud("network", "page", "document", "partner"),
+        *_crud("network", "page", "document", "partner", "newspost", "newslink"),
         *_crud("associations", "association", "activity", "photo", "story"),
         "associations.view_profilechange",
     ],

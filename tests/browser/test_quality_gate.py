@@ -54,6 +54,9 @@ def test_every_public_page_passes_the_quality_gate(gate, live_server, client):
         "/verenigingen/de-schakel-puurs/",
         "/verenigingen/in-beeld/",
         "/verenigingen/in-beeld/drie-sterke-vrouwen-van-de-schakel/",
+        "/nieuws/",
+        "/nieuws/2017/mensen-in-armoede-kijken-vooruit-naar-de-gemeenteraadsverkiezingen/",
+        "/zoeken/?q=armoede+vereniging",
     ]:
         assert path in urls, path
     print(f"quality gate: {len(urls)} pages checked")

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
+from network.models import Document, Network, NetworkMembership, NewsPost, Page, Partner, Theme
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
 
@@ -24,6 +24,7 @@ NONE = set()
 # network's objects only the superuser may do anything.
 ROLES = {
     "superuser": {
+        "newspost": ALL,
         "network": ALL,
         "page": ALL,
         "document": ALL,
@@ -32,6 +33,7 @@ ROLES = {
         "networkmembership": ALL,
     },
     "network_editor": {
+        "newspost": ALL,
         "network": {"view", "change"},
         "page": ALL,
         "document": ALL,
@@ -40,6 +42,7 @@ ROLES = {
         "networkmembership": NONE,
     },
     "newsletter_manager": {
+        "newspost": NONE,
         "network": {"view"},
         "page": NONE,
         "document": NONE,
@@ -48,6 +51,7 @@ ROLES = {
         "networkmembership": NONE,
     },
     "association_editor": {
+        "newspost": NONE,
         "network": NONE,
         "page": NONE,
         "document": NONE,
@@ -61,7 +65,7 @@ GROUPS = {
     "newsletter_manager": Role.NEWSLETTER_MANAGER,
     "association_editor": Role.ASSOCIATION_EDITOR,
 }
-SCOPED_MODELS = ["network", "page", "document", "partner"]
+SCOPED_MODELS = ["network", "page", "document", "partner", "newspost"]
 
 
 def make_network(slug, position):
@@ -98,6 +102,13 @@ def world(settings, tmp_path):
                 file=SimpleUploadedFile(f"{network.slug}.pdf", PDF),
             ),
             "partner": Partner.objects.create(network=network, name=f"Partner {network.slug}"),
+            "newspost": NewsPost.objects.create(
+                network=network,
+                title=f"Bericht {network.slug}",
+                slug=f"bericht-{network.slug}",
+                lead="Kort",
+                body="<p>Tekst</p>",
+            ),
         }
     theme = Theme.objects.create(name="Wonen", slug="wonen")
     users = {"superuser": User.objects.create_superuser("super", "super@example.org", "x")}
@@ -172,7 +183,7 @@ def test_delete_only_own_network_objects(client, world, role, model, side):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("model", ["page", "document", "partner"])
+@pytest.mark.parametrize("model", ["page", "document", "partner", "newspost"])
 def test_legitimate_change_is_saved_and_forged_network_is_refused(client, world, role, model):
     obj = world["own"][model]
     data = form_data(client, world["users"]["superuser"], model, obj)
@@ -201,7 +212,7 @@ def test_legitimate_change_is_saved_and_forged_network_is_refused(client, world,
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("model", ["page", "document", "partner"])
+@pytest.mark.parametrize("model", ["page", "document", "partner", "newspost"])
 @pytest.mark.parametrize("side", ["own", "other"])
 def test_add_naming_a_network(client, world, role, model, side):
     data = form_data(client, world["users"]["superuser"], model)
@@ -212,6 +223,7 @@ def test_add_naming_a_network(client, world, role, model, side):
             "name": "Toegevoegd",
             "slug": "toegevoegd",
             "body": "<p>Tekst</p>",
+            "lead": "Kort",
             "last_reviewed": "2026-11-01",
             "date": "2026-11-01",
         }
@@ -220,7 +232,7 @@ def test_add_naming_a_network(client, world, role, model, side):
         data["file"] = SimpleUploadedFile("nieuw.pdf", PDF)
     client.force_login(world["users"][role])
     response = client.post(url(model, "add"), data)
-    model_class = {"page": Page, "document": Document, "partner": Partner}[model]
+    model_class = {"page": Page, "document": Document, "partner": Partner, "newspost": NewsPost}[model]
     field = "name" if model == "partner" else "title"
     created = model_class.objects.filter(**{field: "Toegevoegd"}).first()
     may_add = "add" in ROLES[role][model] and (side == "own" or role == "superuser")

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from network import feeds, news_views
+
+app_name = "news"
+
+urlpatterns = [
+    path("", news_views.news_list, name="list"),
+    path("feed/", feeds.rss, name="rss"),
+    path("atom/", feeds.atom, name="atom"),
+    path("voorbeeld/<int:pk>/", news_views.news_preview, name="preview"),
+    path("<int:year>/<slug:slug>/", news_views.news_detail, name="detail"),
+]

@@ -1,0 +1,105 @@
+"""The news: a filtered list, one post with its neighbours, and a preview of drafts for staff."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from network.forms import NewsFilterForm
+from network.listing import paginate, script_json
+from network.models import NewsPost
+from network.permissions import can_edit_network
+
+PER_PAGE = 10
+
+
+def _public_posts():
+    return NewsPost.objects.published().select_related("network")
+
+
+@require_safe
+def news_list(request):
+    """Public news of every network, newest first, filtered by network, theme and year."""
+    years = (
+        NewsPost.objects.published()
+        .annotate(year=ExtractYear("publish_at"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    form = NewsFilterForm(request.GET or None, years=list(years))
+    posts = _public_posts()
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            posts = form.filter(posts)
+        else:
+            status, posts = 400, posts.none()
+    return render(
+        request, "network/news_list.html", {"form": form, "page": paginate(request, posts, PER_PAGE)}, status=status
+    )
+
+
+def _render_post(request, post, preview=False):
+    public = NewsPost.objects.published().select_related("network")
+    related = list(
+        public.filter(network=post.network, themes__in=post.themes.all()).exclude(pk=post.pk).distinct()[:3]
+    )
+    newer = public.filter(publish_at__gt=post.publish_at).order_by("publish_at", "pk").first()
+    older = public.filter(publish_at__lt=post.publish_at).order_by("-publish_at", "-pk").first()
+    absolute = request.build_absolute_uri(post.get_absolute_url())
+    structured = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": post.title[:110],
+        "description": post.lead,
+        "datePublished": timezone.localtime(post.publish_at).isoformat(),
+        "dateModified": timezone.localtime(post.updated_at).isoformat(),
+        "mainEntityOfPage": absolute,
+        "publisher": {"@type": "Organization", "name": post.network.name},
+        "author": {"@type": "Organization", "name": post.network.name},
+    }
+    if post.hero_image:
+        structured["image"] = request.build_absolute_uri(post.hero_image.url)
+    context = {
+        "post": post,
+        "network": post.network,
+        "related": related,
+        "newer": newer,
+        "older": older,
+        "absolute_url": absolute,
+        "structured_data": script_json(structured),
+        "preview": preview,
+    }
+    return render(request, "network/news_detail.html", context)
+
+
+@require_safe
+def news_detail(request, year, slug):
+    """A public post; drafts and scheduled posts are not found, and the year must match."""
+    post = get_object_or_404(
+        NewsPost.objects.published()
+        .select_related("network")
+        .prefetch_related("themes", "links", "attachments", "associations"),
+        slug=slug,
+    )
+    if timezone.localtime(post.publish_at).year != year:
+        raise Http404
+    return _render_post(request, post)
+
+
+@never_cache
+@staff_member_required
+def news_preview(request, pk):
+    """Staff see a draft or scheduled post as it will look, if it belongs to one of their networks."""
+    post = get_object_or_404(
+        NewsPost.objects.select_related("network").prefetch_related("themes", "links", "attachments", "associations"),
+        pk=pk,
+    )
+    if not (request.user.has_perm("network.view_newspost") and can_edit_network(request.user, post.network_id)):
+        raise PermissionDenied
+    return _render_post(request, post, preview=not post.is_public)

@@ -1,0 +1,189 @@
+"""The news: publishing rules, the list and its filters, a post with its neighbours, and staff previews."""
+
+import datetime
+import json
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from associations.models import Association
+from network.models import NetworkMembership, NewsPost, Theme
+from network.permissions import Role
+from tests.network.test_permissions import make_network
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.make_aware(datetime.datetime(2026, 3, 28, 12, 0))
+
+
+@pytest.fixture
+def world():
+    nta = make_network("nta", 0)
+    tpa = make_network("tpa", 1)
+    tpa.parent = nta
+    tpa.save()
+    theme = Theme.objects.create(name="Wonen", slug="wonen")
+    association = Association.objects.create(
+        network=nta, name="De Schakel", slug="de-schakel", municipality="Puurs", postcode="2870", intro="x"
+    )
+    return {"nta": nta, "tpa": tpa, "theme": theme, "association": association}
+
+
+def post(network, slug, *, status="published", when=NOW - datetime.timedelta(days=1), themes=(), associations=()):
+    item = NewsPost.objects.create(
+        network=network,
+        title=f"Bericht {slug}",
+        slug=slug,
+        status=status,
+        publish_at=when,
+        lead=f"Inleiding {slug}",
+        body="<p>Tekst</p>",
+    )
+    item.themes.set(themes)
+    item.associations.set(associations)
+    return item
+
+
+def public_outputs(client, world):
+    """Everything a visitor can read where a post may appear, as one text."""
+    paths = ["/", "/netwerken/nta/", "/nieuws/", "/themas/wonen/", "/verenigingen/de-schakel/", "/nieuws/feed/"]
+    return "".join(client.get(path).content.decode() for path in paths)
+
+
+@pytest.mark.parametrize("status, delta", [("draft", -1), ("published", +1)])
+def test_draft_and_scheduled_posts_appear_nowhere_until_their_time(client, world, status, delta):
+    when = NOW + datetime.timedelta(hours=delta)
+    hidden = post(
+        world["nta"],
+        "verborgen",
+        status=status,
+        when=when,
+        themes=[world["theme"]],
+        associations=[world["association"]],
+    )
+    with time_machine.travel(NOW, tick=False):
+        assert "Bericht verborgen" not in public_outputs(client, world)
+        assert client.get(hidden.get_absolute_url()).status_code == 404
+    with time_machine.travel(NOW + datetime.timedelta(hours=2), tick=False):
+        visible = "Bericht verborgen" in public_outputs(client, world)
+        assert visible == (status == "published")
+        assert client.get(hidden.get_absolute_url()).status_code == (200 if status == "published" else 404)
+
+
+def test_scheduled_post_appears_everywhere_once_its_time_has_come(client, world):
+    scheduled = post(
+        world["nta"],
+        "gepland",
+        when=NOW + datetime.timedelta(minutes=30),
+        themes=[world["theme"]],
+        associations=[world["association"]],
+    )
+    with time_machine.travel(NOW + datetime.timedelta(minutes=31), tick=False):
+        for path in ["/", "/nieuws/", "/themas/wonen/", "/verenigingen/de-schakel/", "/nieuws/feed/"]:
+            assert "Bericht gepland" in client.get(path).content.decode(), path
+        assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_main_home_shows_news_of_regional_networks_and_regional_home_only_its_own(client, world):
+    post(world["nta"], "van-nta")
+    post(world["tpa"], "van-tpa")
+    home = client.get("/").content.decode()
+    assert "Bericht van-nta" in home and "Bericht van-tpa" in home
+    regional = client.get("/netwerken/tpa/").content.decode()
+    assert "Bericht van-tpa" in regional and "Bericht van-nta" not in regional
+    assert 'href="/nieuws/?netwerk=tpa"' in regional
+
+
+def test_list_filters_combine_and_bad_filters_answer_400(client, world):
+    post(world["nta"], "wonen-nta", themes=[world["theme"]])
+    post(world["tpa"], "wonen-tpa", themes=[world["theme"]])
+    post(world["nta"], "oud", when=timezone.make_aware(datetime.datetime(2019, 5, 1, 9, 0)))
+    page = client.get("/nieuws/?netwerk=nta&thema=wonen").content.decode()
+    assert "Bericht wonen-nta" in page and "Bericht wonen-tpa" not in page and "Bericht oud" not in page
+    page = client.get("/nieuws/?jaar=2019").content.decode()
+    assert "Bericht oud" in page and "Bericht wonen-nta" not in page
+    for query in ["netwerk=bestaat-niet", "jaar=1999", "jaar=abc", "thema=<script>"]:
+        response = client.get(f"/nieuws/?{query}")
+        assert response.status_code == 400, query
+        assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_list_paginates_ten_per_page_keeping_filters(client, world):
+    for number in range(12):
+        post(world["nta"], f"p{number}", when=NOW - datetime.timedelta(days=number + 1), themes=[world["theme"]])
+    first = client.get("/nieuws/?thema=wonen").content.decode()
+    assert first.count('class="card news-card"') == 10
+    assert 'href="/nieuws/?thema=wonen&amp;pagina=2"' in first
+    second = client.get("/nieuws/?thema=wonen&pagina=2").content.decode()
+    assert second.count('class="card news-card"') == 2
+    assert client.get("/nieuws/?pagina=9").status_code == 404
+
+
+def test_post_page_has_date_neighbours_related_open_graph_and_json_ld(client, world):
+    older = post(world["nta"], "ouder", when=NOW - datetime.timedelta(days=3), themes=[world["theme"]])
+    middle = post(world["nta"], "midden", when=NOW - datetime.timedelta(days=2), themes=[world["theme"]])
+    newer = post(world["nta"], "nieuwer", when=NOW - datetime.timedelta(days=1))
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(middle.get_absolute_url()).content.decode()
+    assert middle.get_absolute_url() == "/nieuws/2026/midden/"
+    assert '<time datetime="2026-03-26T12:00:00+01:00">26 maart 2026</time>' in html
+    assert f'href="{older.get_absolute_url()}" rel="prev"' in html
+    assert f'href="{newer.get_absolute_url()}" rel="next"' in html
+    assert 'id="related-news"' in html and "Bericht ouder" in html
+    assert '<link rel="canonical" href="http://testserver/nieuws/2026/midden/">' in html
+    assert '<meta property="og:title" content="Bericht midden">' in html
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "NewsArticle" and data["headline"] == "Bericht midden"
+    assert data["datePublished"] == "2026-03-26T12:00:00+01:00"
+
+
+def test_wrong_year_in_the_address_is_not_found(client, world):
+    item = post(world["nta"], "jaar")
+    assert client.get(item.get_absolute_url().replace("/2026/", "/2025/")).status_code == 404
+
+
+@pytest.fixture
+def editor(world):
+    def make(network):
+        user = User.objects.create_user(f"redacteur-{network.slug}", f"{network.slug}@example.org", "x", is_staff=True)
+        user.groups.add(Group.objects.get(name=Role.NETWORK_EDITOR))
+        NetworkMembership.objects.create(user=user, network=network)
+        return user
+
+    return make
+
+
+def test_staff_preview_a_draft_of_their_own_network_only(client, world, editor):
+    draft = post(world["nta"], "ontwerp", status="draft")
+    preview = f"/nieuws/voorbeeld/{draft.pk}/"
+    assert client.get(preview).status_code == 302  # to the login
+    client.force_login(editor(world["tpa"]))
+    assert client.get(preview).status_code == 403
+    client.force_login(editor(world["nta"]))
+    response = client.get(preview)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bericht ontwerp" in html and '<meta name="robots" content="noindex">' in html
+    assert "het publiek kan dit bericht niet zien" in html
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/nieuws/", "/nieuws/?netwerk=nta&thema=wonen", "DETAIL", "/"])
+def test_queries_do_not_grow_with_the_number_of_posts(client, world, path):
+    def count():
+        url = NewsPost.objects.published().order_by("pk").first().get_absolute_url() if path == "DETAIL" else path
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    post(world["nta"], "eerste", themes=[world["theme"]], associations=[world["association"]])
+    before = count()
+    for number in range(25):
+        post(world["nta"], f"extra-{number}", themes=[world["theme"]], associations=[world["association"]])
+    assert count() == before
