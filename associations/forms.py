@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Province
-from network.models import Network, Theme
+from network.forms import ListFilterForm
 
 POSTCODE = re.compile(r"^\d{4}$")
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(ListFilterForm):
     """The filters of /verenigingen/, read from the query string so every result is a shareable URL."""
 
     q = forms.CharField(
@@ -28,18 +28,14 @@ class DirectoryFilterForm(forms.Form):
     provincie = forms.ChoiceField(
         label=_("Province"), required=False, choices=[("", _("All provinces")), *Province.choices]
     )
-    netwerk = forms.ModelChoiceField(
-        Network.objects.all(), label=_("Network"), required=False, to_field_name="slug", empty_label=_("All networks")
-    )
-    thema = forms.ModelChoiceField(
-        Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
-    )
+    field_order = ["q", "gemeente", "provincie", "netwerk", "thema"]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     def filter(self, associations):
+        associations = super().filter(associations)
         data = self.cleaned_data
         if data["q"]:
             associations = associations.search(data["q"])
@@ -50,8 +46,4 @@ class DirectoryFilterForm(forms.Form):
                 associations = associations.filter(municipality__icontains=place)
         if data["provincie"]:
             associations = associations.in_province(data["provincie"])
-        if data["netwerk"]:
-            associations = associations.filter(network=data["netwerk"])
-        if data["thema"]:
-            associations = associations.filter(themes=data["thema"])
         return associations

@@ -26,7 +26,7 @@ def association_scope(user, prefix=""):
     """A Q filter for the associations (reached through `prefix`, e.g. "association__") a user may edit."""
     if user.is_superuser:
         return Q()
-    scope = Q(**{f"{prefix}pk__in" if not prefix else f"{prefix}id__in": association_ids(user)})
+    scope = Q(**{f"{prefix}pk__in": association_ids(user)})
     if edits_whole_networks(user):
         scope |= Q(**{f"{prefix}network_id__in": network_ids(user)})
     return scope

@@ -4,41 +4,57 @@ from django.utils.translation import gettext_lazy as _
 from network.models import Document, Network, Theme
 
 
-class DocumentFilterForm(forms.Form):
-    """The filters of /documenten/, read from the query string so every result is a shareable URL."""
+class ListFilterForm(forms.Form):
+    """Filters of a public list, read from the query string so every result is a shareable URL.
+
+    Every list filters on network and theme (by slug); subclasses add their own fields
+    and extend `filter()`.
+    """
 
     netwerk = forms.ModelChoiceField(
         Network.objects.all(), label=_("Network"), required=False, to_field_name="slug", empty_label=_("All networks")
     )
+    thema = forms.ModelChoiceField(
+        Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
+    )
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data["netwerk"]:
+            queryset = queryset.filter(network=data["netwerk"])
+        if data["thema"]:
+            queryset = queryset.filter(themes=data["thema"])
+        return queryset
+
+    def apply(self, queryset):
+        """(queryset, status): unfiltered without a query string, filtered when valid, empty with 400 when not."""
+        if not self.is_bound:
+            return queryset, 200
+        if not self.is_valid():
+            return queryset.none(), 400
+        return self.filter(queryset), 200
+
+
+class DocumentFilterForm(ListFilterForm):
+    """The filters of /documenten/."""
+
     soort = forms.ChoiceField(
         label=_("Kind"),
         required=False,
         choices=[("", _("All kinds"))] + [c for c in Document.Kind.choices if c[0] != Document.Kind.LOGO],
     )
-    thema = forms.ModelChoiceField(
-        Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
-    )
+    field_order = ["netwerk", "soort", "thema"]
 
     def filter(self, documents):
-        data = self.cleaned_data
-        if data["netwerk"]:
-            documents = documents.filter(network=data["netwerk"])
-        if data["soort"]:
-            documents = documents.filter(kind=data["soort"])
-        if data["thema"]:
-            documents = documents.filter(themes=data["thema"])
+        documents = super().filter(documents)
+        if self.cleaned_data["soort"]:
+            documents = documents.filter(kind=self.cleaned_data["soort"])
         return documents
 
 
-class NewsFilterForm(forms.Form):
-    """The filters of /nieuws/, read from the query string."""
+class NewsFilterForm(ListFilterForm):
+    """The filters of /nieuws/: network, theme and the years that have public news."""
 
-    netwerk = forms.ModelChoiceField(
-        Network.objects.all(), label=_("Network"), required=False, to_field_name="slug", empty_label=_("All networks")
-    )
-    thema = forms.ModelChoiceField(
-        Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
-    )
     jaar = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, years=(), **kwargs):
@@ -46,11 +62,7 @@ class NewsFilterForm(forms.Form):
         self.fields["jaar"].choices = [("", _("All years"))] + [(year, year) for year in years]
 
     def filter(self, posts):
-        data = self.cleaned_data
-        if data["netwerk"]:
-            posts = posts.filter(network=data["netwerk"])
-        if data["thema"]:
-            posts = posts.filter(themes=data["thema"])
-        if data["jaar"]:
-            posts = posts.filter(publish_at__year=data["jaar"])
+        posts = super().filter(posts)
+        if self.cleaned_data["jaar"]:
+            posts = posts.filter(publish_at__year=self.cleaned_data["jaar"])
         return posts

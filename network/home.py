@@ -9,22 +9,20 @@ HOME_SECTIONS = []
 THEME_SECTIONS = []
 
 
-def home_section(order):
-    def register(function):
-        HOME_SECTIONS.append((order, function))
-        HOME_SECTIONS.sort(key=lambda item: item[0])
-        return function
+def _registrar(registry):
+    def section(order):
+        def register(function):
+            registry.append((order, function))
+            registry.sort(key=lambda item: item[0])
+            return function
 
-    return register
+        return register
+
+    return section
 
 
-def theme_section(order):
-    def register(function):
-        THEME_SECTIONS.append((order, function))
-        THEME_SECTIONS.sort(key=lambda item: item[0])
-        return function
-
-    return register
+home_section = _registrar(HOME_SECTIONS)
+theme_section = _registrar(THEME_SECTIONS)
 
 
 def render_sections(registry, request, subject):

@@ -115,7 +115,8 @@ def validate_image(value):
         if value._committed:
             return
         value = value.file
-    read_image(value)  # not close(): that would close the upload too
+    # Kept on the upload, so saving it does not decode the same bytes a second time.
+    value.decoded_image = read_image(value)  # not close(): that would close the upload too
 
 
 def without_metadata(image):
@@ -305,7 +306,8 @@ class ResponsiveImageField(models.ImageField):
         fieldfile = getattr(model_instance, self.attname)
         image = None
         if fieldfile and not fieldfile._committed:
-            image = read_image(fieldfile.file)
+            # Validated uploads carry their decoded image; anything else (shell, demo) is checked here.
+            image = getattr(fieldfile.file, "decoded_image", None) or read_image(fieldfile.file)
             content, extension = without_metadata(image)
             fieldfile.name = posixpath.splitext(fieldfile.name)[0] + extension
             # Named, so that Django reads the width and height from these bytes rather than from storage.

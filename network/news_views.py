@@ -32,13 +32,7 @@ def news_list(request):
         .distinct()
     )
     form = NewsFilterForm(request.GET or None, years=list(years))
-    posts = _public_posts()
-    status = 200
-    if form.is_bound:
-        if form.is_valid():
-            posts = form.filter(posts)
-        else:
-            status, posts = 400, posts.none()
+    posts, status = form.apply(_public_posts())
     return render(
         request, "network/news_list.html", {"form": form, "page": paginate(request, posts, PER_PAGE)}, status=status
     )

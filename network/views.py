@@ -72,14 +72,7 @@ def theme_detail(request, slug):
 def document_list(request):
     """Downloads: logos as a kit per network, then documents, filtered by network, kind and theme."""
     form = DocumentFilterForm(request.GET or None)
-    documents = Document.objects.exclude(kind=Document.Kind.LOGO).select_related("network")
-    status = 200
-    if form.is_bound:
-        if form.is_valid():
-            documents = form.filter(documents)
-        else:
-            status = 400
-            documents = documents.none()
+    documents, status = form.apply(Document.objects.exclude(kind=Document.Kind.LOGO).select_related("network"))
     logo_networks = (
         Network.objects.filter(documents__kind=Document.Kind.LOGO)
         .distinct()
