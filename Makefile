@@ -37,6 +37,9 @@ run: $(VENV)/.runtime messages var/static
 	$(DEV) $(PY) manage.py migrate --noinput -v 0
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py ensure_staff_login
+	@# The background worker (newsletter sending) runs beside the server and stops with it.
+	$(DEV) $(PY) manage.py newsletter_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, gunicorn, whitenoise serving compressed hashed files.

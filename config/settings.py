@@ -61,9 +61,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "import_export",
     "network",
     "associations",
+    "events",
     "campaigns",
     "newsletter",
 ]
@@ -216,3 +219,30 @@ DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", 25 *
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Client addresses: behind N reverse proxies that append to X-Forwarded-For, the client is
+# the Nth address from the right (network/ratelimit.py). 0 = use the socket's address.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
+# Limits on public forms that store personal data or send mail, counted in the shared cache
+# per client address ("ip") and per email address ("address"): (attempts, seconds).
+RATE_LIMITS = {
+    "signature": {"ip": (20, 3600), "address": (3, 3600)},
+    "registration": {"ip": (20, 3600), "address": (5, 3600)},
+    "subscription": {"ip": (20, 3600), "address": (3, 3600)},
+}
+
+# How long a link in a confirmation mail stays valid.
+CONFIRMATION_MAX_AGE = int(os.environ.get("CONFIRMATION_MAX_AGE_DAYS", "7")) * 24 * 3600
+# Signatures not confirmed within this many days are erased by `manage.py purge_signatures`.
+SIGNATURE_PENDING_DAYS = int(os.environ.get("SIGNATURE_PENDING_DAYS", "30"))
+
+# Background jobs (django-tasks) in the database; `manage.py newsletter_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The site's own address, for links in mail sent by the worker, where no request tells the host.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Newsletter sign-ups not confirmed within this many days, and subscribers who left every list
+# that long ago, are erased by `manage.py purge_pending_subscribers` (run it daily).
+NEWSLETTER_PENDING_DAYS = int(os.environ.get("NEWSLETTER_PENDING_DAYS", "14"))
+# Copies of an issue one background task sends over one SMTP connection.
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))

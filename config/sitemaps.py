@@ -27,6 +27,7 @@ FIXED_PAGES = [
     "associations:list",
     "associations:story_list",
     "news:list",
+    "campaigns:list",
     "network:donate",
     "privacy",
 ]

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 
 from config import views
 from config.sitemaps import SITEMAPS
+from events import views as event_views
 from network import search
 
 urlpatterns = [
@@ -16,6 +17,10 @@ urlpatterns = [
     path("zoeken/", search.search, name="search"),
     path("nieuws/", include("network.news_urls")),
     path("verenigingen/", include("associations.urls")),
+    path("agenda/", include("events.urls")),
+    path("agenda.ics", event_views.calendar_feed, name="events_feed"),
+    path("acties/", include("campaigns.urls")),
+    path("nieuwsbrief/", include("newsletter.urls")),
     path("", include("network.urls")),
 ]
 

@@ -115,6 +115,7 @@ class NewsPostAdmin(NetworkScopedAdmin):
         "themes",
         "associations",
         "attachments",
+        "campaign",
     ]
 
     @admin.display(boolean=True, description=_("visible to the public"))

@@ -360,6 +360,15 @@ class NewsPost(models.Model):
         "associations.Association", verbose_name=_("related associations"), blank=True, related_name="news"
     )
     attachments = models.ManyToManyField(Document, verbose_name=_("attachments"), blank=True, related_name="news")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news_posts",
+        help_text=_("The post appears on this campaign's page."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -380,6 +389,8 @@ class NewsPost(models.Model):
 
     def clean(self):
         require_alt_text(self, "hero_image", "hero_alt")
+        if self.campaign_id and self.network_id and self.campaign.network_id != self.network_id:
+            raise ValidationError({"campaign": _("Choose a campaign of the post's own network.")})
 
     @property
     def is_public(self):

@@ -31,8 +31,22 @@ ROLE_PERMISSIONS = {
         *_crud("network", "page", "document", "partner", "newspost", "newslink"),
         *_crud("associations", "association", "activity", "photo", "story"),
         "associations.view_profilechange",
+        *_crud("events", "event"),
+        "events.view_registration",
+        *_crud("campaigns", "campaign", "keydate", "face", "campaigndocument"),
+        "campaigns.view_signature",
+        "campaigns.delete_signature",
     ],
-    Role.NEWSLETTER_MANAGER: ["network.view_network"],
+    Role.NEWSLETTER_MANAGER: [
+        "network.view_network",
+        *_crud("newsletter", "issue"),
+        "newsletter.send_issue",
+        "newsletter.view_mailinglist",
+        "newsletter.add_mailinglist",
+        "newsletter.change_mailinglist",
+        "newsletter.view_subscription",
+        "newsletter.export_subscription",
+    ],
     Role.ASSOCIATION_EDITOR: [
         "associations.view_association",
         "associations.change_association",
@@ -103,11 +117,25 @@ class NetworkScopedAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and self._allowed(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @staticmethod
+    def _scope_choices(db_field, request, kwargs):
+        """Choices are the user's networks, or objects that belong to them (a post's campaign, attachments)."""
         from network.models import Network
 
-        if db_field.related_model is Network and not request.user.is_superuser:
+        if request.user.is_superuser:
+            return
+        related = db_field.related_model
+        if related is Network:
             kwargs["queryset"] = Network.objects.filter(pk__in=network_ids(request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        elif any(field.name == "network" and field.related_model is Network for field in related._meta.fields):
+            kwargs["queryset"] = related._default_manager.filter(network_id__in=network_ids(request.user))
 
     def save_model(self, request, obj, form, change):
         # Form choices already refuse other networks; this guards anything that bypasses them.

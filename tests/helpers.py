@@ -58,3 +58,8 @@ def wait_for(predicate, timeout=20, interval=0.1, message="condition"):
             return
         time.sleep(interval)
     raise AssertionError(f"Timed out waiting for {message}")
+
+
+def mail_body(message):
+    """The plain-text part of a message received by the smtp_sink fixture."""
+    return message.get_body(preferencelist=("plain",)).get_content()

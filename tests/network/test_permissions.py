@@ -296,3 +296,29 @@ def test_shared_models(client, world, role, model):
         client.post(url(model, "change", obj), data)
         obj.refresh_from_db()
         assert (obj.network == world["other"]["network"]) == ("change" in allowed)
+
+
+def test_news_post_attachments_and_associations_only_from_own_networks(client, world):
+    from associations.models import Association
+
+    post = world["own"]["newspost"]
+    strange = Association.objects.create(
+        network=world["other"]["network"],
+        name="Vreemd",
+        slug="vreemd",
+        municipality="Genk",
+        postcode="3600",
+        intro="x",
+    )
+    data = form_data(client, world["users"]["superuser"], "newspost", post)
+    client.force_login(world["users"]["network_editor"])
+    for field, value in [("attachments", world["other"]["document"].pk), ("associations", strange.pk)]:
+        response = client.post(url("newspost", "change", post), {**data, field: [str(value)]})
+        assert response.status_code == 200
+        assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not post.attachments.exists() and not post.associations.exists()
+    response = client.post(
+        url("newspost", "change", post), {**data, "attachments": [str(world["own"]["document"].pk)]}
+    )
+    assert response.status_code == 302
+    assert list(post.attachments.all()) == [world["own"]["document"]]

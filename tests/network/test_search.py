@@ -13,6 +13,7 @@ from associations.models import Association
 from network import search as site_search
 from network.models import Document, Network, NewsPost, Page, Theme
 from tests.browser.quality import VNU_JAR, validate_html
+from tests.campaigns.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,8 @@ def shown(response):
 
 
 def counts(response):
-    return {group.kind.slug: group.count for group in response.context["groups"]}
+    """{kind: number of results} for the kinds that found something."""
+    return {group.kind.slug: group.count for group in response.context["groups"] if group.count}
 
 
 def html(response):
@@ -145,17 +147,19 @@ def test_finds_public_content_of_every_kind(client, nta):
     page(nta, "Onze werking", body="<p>Wij bestrijden <strong>armoede</strong> samen.</p>")
     document(nta, "Beleidsdossier gezondheidszorg", description="Toegang tot zorg voor mensen in armoede.")
     news(nta, "Iets anders", lead="Over het weer.")
+    make_campaign(nta, "lokaalsociaal", title="Lokaal sociaal", intro="Gemeenten kunnen armoede terugdringen.")
 
     response = get(client, q="armoede")
 
     assert response.status_code == 200
     assert shown(response) == {
         "nieuws": ["Armoede en wonen"],
+        "acties": ["Lokaal sociaal"],
         "verenigingen": ["De Schakel"],
         "paginas": ["Onze werking"],
         "documenten": ["Beleidsdossier gezondheidszorg"],
     }
-    assert counts(response) == {"nieuws": 1, "verenigingen": 1, "paginas": 1, "documenten": 1}
+    assert counts(response) == {"nieuws": 1, "acties": 1, "verenigingen": 1, "paginas": 1, "documenten": 1}
 
 
 def test_results_link_to_the_object_and_documents_to_their_file(client, nta):
@@ -193,7 +197,7 @@ def test_drafts_future_posts_inactive_associations_and_unpublished_pages_never_a
         assert "Gepland" not in everything
         assert "Gestopte" not in everything
         assert "Verborgen" not in everything
-    assert counts(response) == {"nieuws": 1, "verenigingen": 1, "paginas": 1, "documenten": 0}
+    assert counts(response) == {"nieuws": 1, "verenigingen": 1, "paginas": 1}
 
 
 def test_every_word_must_occur_somewhere(client, nta):

@@ -1,0 +1,55 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Signature
+from network.forms import HoneypotMixin, ListFilterForm
+
+# A Belgian postcode, or a place name: letters (also accented), spaces, hyphens, apostrophes and dots.
+PLACE = re.compile(r"^(?:[1-9][0-9]{3}|[^\W\d_](?:[^\W\d_]|[ '\u2019.-])*)$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class CampaignFilterForm(ListFilterForm):
+    """The filters of /acties/: network and theme."""
+
+
+class SignatureForm(HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = Signature
+        fields = ["name", "place", "email", "show_name"]
+        labels = {"place": _("Municipality or postcode"), "show_name": _("Show my name on this page")}
+        help_texts = {
+            "email": _("We send you a link to confirm your signature. Your address is never shown."),
+            "show_name": _("Without this tick your signature counts, but your name stays hidden."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "place": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def _text(self, name):
+        value = " ".join(self.cleaned_data[name].split())
+        if CONTROL.search(value):
+            raise forms.ValidationError(_("Remove the invisible control characters from this field."))
+        return value
+
+    def clean_name(self):
+        name = self._text("name")
+        if "<" in name or ">" in name or "://" in name:
+            raise forms.ValidationError(_("Give your name without links or the characters < and >."))
+        return name
+
+    def clean_place(self):
+        place = self._text("place")
+        if not PLACE.match(place):
+            raise forms.ValidationError(_("Give the name of your municipality or its four-digit postcode."))
+        return place
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self):
+        """A second signature from an address is not an error the visitor may see (views.sign handles it)."""

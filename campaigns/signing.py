@@ -1,0 +1,92 @@
+"""Signing a campaign: a pending signature, a confirmation mail with a signed link, confirming, erasing.
+
+The answer to the visitor is the same whether or not the address signed before; only the
+mail sent to the address differs (a confirmation link, or a note that it already counts).
+"""
+
+import logging
+import smtplib
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Signature
+from network.mail import send_mail
+from network.tokens import TokenInvalid, make_token, read_token
+
+CONFIRM = "signature-confirm"
+ERASE = "signature-erase"
+
+logger = logging.getLogger(__name__)
+
+
+class MailNotSent(Exception):
+    pass
+
+
+def record_signature(campaign, data):
+    """The signature for this address: a new pending one, or the existing one (a pending one takes the new data)."""
+    fields = {"name": data["name"], "place": data["place"], "show_name": data["show_name"]}
+    try:
+        with transaction.atomic():
+            signature, created = Signature.objects.get_or_create(
+                campaign=campaign, email=data["email"], defaults={**fields, "consent_text": campaign.consent_text}
+            )
+    except IntegrityError:  # the same address posted at the same moment
+        signature, created = Signature.objects.get(campaign=campaign, email=data["email"]), False
+    if not created and not signature.is_confirmed:
+        for name, value in fields.items():
+            setattr(signature, name, value)
+        signature.consent_text = campaign.consent_text
+        signature.save(update_fields=[*fields, "consent_text"])
+    return signature
+
+
+def links(request, signature):
+    value = [signature.pk, signature.nonce]
+    slug = signature.campaign.slug
+    return {
+        "confirm_url": request.build_absolute_uri(
+            reverse("campaigns:confirm", kwargs={"slug": slug, "token": make_token(CONFIRM, value)})
+        ),
+        "erase_url": request.build_absolute_uri(
+            reverse("campaigns:erase", kwargs={"slug": slug, "token": make_token(ERASE, value)})
+        ),
+    }
+
+
+def send_signature_mail(request, signature):
+    campaign = signature.campaign
+    context = {"signature": signature, "campaign": campaign, "network": campaign.network, **links(request, signature)}
+    if signature.is_confirmed:
+        subject = _("Your signature for %(title)s already counts") % {"title": campaign.title}
+        template = "campaigns/mail/already_signed"
+    else:
+        subject = _("Confirm your signature for %(title)s") % {"title": campaign.title}
+        template = "campaigns/mail/confirm_signature"
+    try:
+        send_mail(signature.email, subject, template, context, request=request)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.exception("Signature mail for campaign %s not sent", campaign.pk)
+        raise MailNotSent from error
+
+
+def signature_for_token(purpose, token, campaign, max_age=None):
+    """The signature a link points at, or None when it was erased; TokenError for a bad link."""
+    pk, nonce = _parts(read_token(purpose, token, max_age=max_age))
+    return Signature.objects.filter(pk=pk, nonce=nonce, campaign=campaign).first()
+
+
+def _parts(value):
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
+        raise TokenInvalid
+    return value
+
+
+def confirm(signature):
+    """Confirm once; a second call changes nothing. True when this call confirmed it."""
+    return bool(
+        Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    )

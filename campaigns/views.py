@@ -1,0 +1,157 @@
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from campaigns.forms import CampaignFilterForm, SignatureForm
+from campaigns.models import Campaign
+from campaigns.signing import (
+    CONFIRM,
+    ERASE,
+    MailNotSent,
+    confirm,
+    links,
+    record_signature,
+    send_signature_mail,
+    signature_for_token,
+)
+from network import ratelimit
+from network.models import NewsPost
+from network.tokens import TokenError
+
+LATEST_NAMES = 12
+TALLY_PLACES = 15
+
+
+def campaign_list(request):
+    form = CampaignFilterForm(request.GET or None)
+    campaigns, status = form.apply(
+        Campaign.objects.published()
+        .select_related("network")
+        .annotate(signature_count=Count("signatures", filter=Q(signatures__confirmed_at__isnull=False)))
+    )
+    today = timezone.localdate()
+    groups = {state: [] for state in Campaign.Status}
+    for campaign in campaigns:
+        groups[campaign.status(today)].append(campaign)
+    groups[Campaign.Status.RUNNING].sort(key=lambda campaign: campaign.ends_on)
+    groups[Campaign.Status.UPCOMING].sort(key=lambda campaign: campaign.starts_on)
+    groups[Campaign.Status.ENDED].sort(key=lambda campaign: campaign.ends_on, reverse=True)
+    context = {
+        "form": form,
+        "running": groups[Campaign.Status.RUNNING],
+        "upcoming": groups[Campaign.Status.UPCOMING],
+        "ended": groups[Campaign.Status.ENDED],
+    }
+    return render(request, "campaigns/campaign_list.html", context, status=status)
+
+
+def _campaign(slug):
+    return get_object_or_404(Campaign.objects.published().select_related("network"), slug=slug)
+
+
+def signature_summary(campaign):
+    """The confirmed count, the latest names shown publicly and the tally per place: three queries."""
+    confirmed = campaign.signatures.confirmed()
+    tally = list(confirmed.values("place").annotate(count=Count("pk")).order_by("-count", "place"))
+    return {
+        "count": sum(row["count"] for row in tally),
+        "latest_names": list(
+            confirmed.filter(show_name=True).order_by("-confirmed_at", "-pk").values("name", "place")[:LATEST_NAMES]
+        ),
+        "tally": tally[:TALLY_PLACES],
+        "other_places": max(len(tally) - TALLY_PLACES, 0),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign_detail(request, slug):
+    campaign = _campaign(slug)
+    form = SignatureForm()
+    status = 200
+    if request.method == "POST":
+        form = SignatureForm(request.POST)
+        if not campaign.accepts_signatures:
+            form.add_error(None, _("This campaign does not collect signatures (any more)."))
+            status = 400
+        elif not form.is_valid():
+            status = 400
+        elif form.is_spam():
+            return redirect("campaigns:thanks", slug=campaign.slug)
+        elif not ratelimit.allow(request, "signature", email=form.cleaned_data["email"]):
+            form.add_error(None, _("Too many signatures from here in a short time. Please try again in an hour."))
+            status = 429
+        else:
+            signature = record_signature(campaign, form.cleaned_data)
+            try:
+                send_signature_mail(request, signature)
+            except MailNotSent:
+                form.add_error(
+                    None, _("We could not send you the confirmation mail just now. Please try again later.")
+                )
+                status = 503
+            else:
+                return redirect("campaigns:thanks", slug=campaign.slug)
+    context = {
+        "campaign": campaign,
+        "network": campaign.network,
+        "form": form,
+        "key_dates": list(campaign.key_dates.all()),
+        "faces": list(campaign.faces.filter(consent_recorded=True)),
+        "documents": list(campaign.campaigndocument_set.select_related("document")),
+        "news": list(NewsPost.objects.published().filter(campaign=campaign).select_related("network")[:6]),
+        "themes": list(campaign.themes.all()),
+        **signature_summary(campaign),
+    }
+    return render(request, "campaigns/campaign_detail.html", context, status=status)
+
+
+def thanks(request, slug):
+    campaign = _campaign(slug)
+    return render(request, "campaigns/thanks.html", {"campaign": campaign, "network": campaign.network})
+
+
+def _link_error(request, campaign, error):
+    return render(
+        request,
+        "campaigns/link_error.html",
+        {"campaign": campaign, "network": campaign.network, "message": error.message},
+        status=400,
+    )
+
+
+def confirm_signature(request, slug, token):
+    """Opening the link again is harmless: a confirmed signature stays confirmed once."""
+    campaign = _campaign(slug)
+    try:
+        signature = signature_for_token(CONFIRM, token, campaign)
+    except TokenError as error:
+        return _link_error(request, campaign, error)
+    context = {"campaign": campaign, "network": campaign.network, "signature": signature}
+    if signature is None:
+        return render(request, "campaigns/signature_gone.html", context, status=404)
+    if not signature.is_confirmed and campaign.is_ended:
+        return render(request, "campaigns/confirm_too_late.html", context, status=410)
+    context["newly_confirmed"] = confirm(signature)
+    context["erase_url"] = links(request, signature)["erase_url"]
+    return render(request, "campaigns/confirmed.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def erase_signature(request, slug, token):
+    """GET shows one button; POST erases the signature for good. The link never expires."""
+    campaign = _campaign(slug)
+    try:
+        signature = signature_for_token(ERASE, token, campaign, max_age=0)
+    except TokenError as error:
+        return _link_error(request, campaign, error)
+    context = {"campaign": campaign, "network": campaign.network, "signature": signature}
+    if request.method == "POST":
+        # Erasing twice is harmless: the second time there is simply nothing left.
+        if signature is not None:
+            signature.delete()
+        return render(request, "campaigns/erased.html", context)
+    if signature is None:
+        return render(request, "campaigns/signature_gone.html", context, status=404)
+    return render(request, "campaigns/erase.html", context)

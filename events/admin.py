@@ -1,0 +1,217 @@
+from django.contrib import admin
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Registration
+from events.registrations import promote_waiting
+from network.csvexport import csv_download
+from network.permissions import NetworkScopedAdmin
+
+
+def _yes_no(value):
+    return _("yes") if value else _("no")
+
+
+REGISTRATION_COLUMNS = [
+    _("event"),
+    _("start date"),
+    _("name"),
+    _("email"),
+    _("association"),
+    _("number of people"),
+    _("needs transport"),
+    _("needs childcare"),
+    _("has dietary needs"),
+    _("remarks"),
+    _("status"),
+    _("registered at"),
+]
+
+
+def registrations_csv(registrations, filename):
+    """Registrations as a CSV download (network/csvexport.py: byte order mark, formulas neutralised)."""
+    rows = (
+        [
+            registration.event.title,
+            registration.event.start_date.isoformat(),
+            registration.name,
+            registration.email,
+            registration.association,
+            registration.people,
+            _yes_no(registration.needs_transport),
+            _yes_no(registration.needs_childcare),
+            _yes_no(registration.needs_diet),
+            registration.remarks,
+            registration.get_status_display(),
+            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for registration in registrations.select_related("event").order_by("event__starts_at", "created_at", "pk")
+    )
+    return csv_download(filename, REGISTRATION_COLUMNS, rows)
+
+
+class RegistrationInline(admin.TabularInline):
+    """The event's registrations, read only: they come from the form on the site."""
+
+    model = Registration
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["name", "email", "association", "people", "needs", "status", "created_at"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+
+    @admin.display(description=_("needs"))
+    def needs(self, obj):
+        return ", ".join(obj.needs)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("events.view_registration")
+
+
+@admin.register(Event)
+class EventAdmin(NetworkScopedAdmin):
+    list_display = ["title", "network", "start_date", "start_time", "format_label", "status", "published", "seats"]
+    list_filter = ["network", "status", "published", "registration_mode", "themes", "is_example"]
+    search_fields = ["title", "intro", "place_name", "municipality"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes"]
+    date_hierarchy = "start_date"
+    list_select_related = ["network"]
+    inlines = [RegistrationInline]
+    actions = ["export_registrations"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "network", "published", "is_example"]}),
+        (_("When"), {"fields": ["start_date", "start_time", "end_date", "end_time"]}),
+        (
+            _("Where"),
+            {
+                "fields": ["place_name", "street_address", "postcode", "municipality", "online_url"],
+                "description": _(
+                    "A place, an online link or both: with both the event is hybrid, with the online link as "
+                    "the digital alternative."
+                ),
+            },
+        ),
+        (_("About"), {"fields": ["intro", "description", "audience", "themes"]}),
+        (
+            _("Practical"),
+            {"fields": ["wheelchair_accessible", "childcare", "travel_costs_refunded", "access_notes"]},
+        ),
+        (_("Registration"), {"fields": ["registration_mode", "registration_url", "capacity"]}),
+        (_("Cancelled or postponed"), {"fields": ["status", "status_reason"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_people=Sum(
+                    "registrations__people", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+                ),
+                waiting_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
+            )
+        )
+
+    @admin.display(description=_("format"))
+    def format_label(self, obj):
+        return obj.format_label
+
+    @admin.display(description=_("seats taken"))
+    def seats(self, obj):
+        if not obj.has_form:
+            return "\u2013"
+        taken = obj.confirmed_people or 0
+        text = f"{taken} / {obj.capacity}" if obj.capacity else str(taken)
+        return f"{text} (+{obj.waiting_count})" if obj.waiting_count else text
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promote_waiting(event=obj, request=request)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("events.view_registration")
+
+    @admin.action(permissions=["export"], description=_("Export the registrations of the selected events (CSV)"))
+    def export_registrations(self, request, queryset):
+        # `queryset` comes from get_queryset(): only events of the user's networks, whatever ids were posted.
+        registrations = Registration.objects.filter(event__in=queryset.values("pk"))
+        return registrations_csv(registrations, "inschrijvingen.csv")
+
+
+class EventNetworkFilter(admin.SimpleListFilter):
+    title = _("network")
+    parameter_name = "netwerk"
+
+    def lookups(self, request, model_admin):
+        from network.models import Network
+        from network.permissions import network_ids
+
+        networks = Network.objects.all()
+        if not request.user.is_superuser:
+            networks = networks.filter(pk__in=network_ids(request.user))
+        return [(network.pk, network.short_name) for network in networks]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event__network_id=self.value()) if self.value() else queryset
+
+
+@admin.register(Registration)
+class RegistrationAdmin(NetworkScopedAdmin):
+    """Registrations of the events of the user's networks, to read and export; they come from the site's form."""
+
+    network_lookup = "event__network_id"
+    list_display = ["name", "event", "people", "needs_list", "status", "created_at"]
+    list_filter = [EventNetworkFilter, "status", "needs_transport", "needs_childcare", "needs_diet"]
+    search_fields = ["name", "email", "association", "event__title"]
+    list_select_related = ["event"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv"]
+    fields = [
+        "event",
+        "name",
+        "email",
+        "association",
+        "people",
+        "needs_transport",
+        "needs_childcare",
+        "needs_diet",
+        "remarks",
+        "status",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("needs"))
+    def needs_list(self, obj):
+        return ", ".join(obj.needs)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        promote_waiting(event=obj.event, request=request)
+
+    def delete_queryset(self, request, queryset):
+        events = list(Event.objects.filter(pk__in=queryset.values("event_id")))
+        super().delete_queryset(request, queryset)
+        for event in events:
+            promote_waiting(event=event, request=request)
+
+    @admin.action(permissions=["view"], description=_("Export the selected registrations (CSV)"))
+    def export_csv(self, request, queryset):
+        # `queryset` comes from get_queryset(): only registrations for the user's networks' events.
+        return registrations_csv(queryset, "inschrijvingen.csv")

@@ -1,0 +1,94 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from events.models import MAX_PEOPLE_PER_REGISTRATION, EventFormat
+from network.forms import HoneypotMixin, ListFilterForm
+
+
+class EventFilterForm(ListFilterForm):
+    """The filters of the calendar pages: network, theme and how people take part."""
+
+    formaat = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("Every format")), *EventFormat.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, events):
+        events = super().filter(events)
+        if self.cleaned_data["formaat"]:
+            events = events.with_format(self.cleaned_data["formaat"])
+        return events
+
+
+class FeedFilterForm(ListFilterForm):
+    """The filters of /agenda.ics: network and theme."""
+
+
+class RegistrationForm(HoneypotMixin, forms.Form):
+    """The site's registration form; the needs are checkboxes in a fieldset of their own."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send the confirmation and a link to cancel to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    association = forms.CharField(
+        label=_("Your association (optional)"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    people = forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=MAX_PEOPLE_PER_REGISTRATION,
+        initial=1,
+        help_text=_("Yourself included, at most %(count)d.") % {"count": MAX_PEOPLE_PER_REGISTRATION},
+        error_messages={
+            "min_value": _("Register at least one person."),
+            "max_value": _("Register at most %(limit_value)s people at once; for a larger group, contact us."),
+            "invalid": _("Give the number of people as a number, for example 2."),
+        },
+    )
+    needs_transport = forms.BooleanField(label=_("Transport to get there"), required=False)
+    needs_childcare = forms.BooleanField(label=_("Childcare"), required=False)
+    needs_diet = forms.BooleanField(label=_("A special diet"), required=False)
+    remarks = forms.CharField(
+        label=_("Remarks"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example which diet, or what else would help you to take part."),
+    )
+
+    NEEDS = ["needs_transport", "needs_childcare", "needs_diet"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Give your name.")
+        self.fields["email"].error_messages.update(
+            required=_("Give your email address."),
+            invalid=_("Give a valid email address, for example naam@voorbeeld.be."),
+        )
+        self.fields["people"].error_messages["required"] = _("Give the number of people.")
+        for name in ["name", "association", "remarks"]:
+            self.fields[name].error_messages["max_length"] = _(
+                "Use at most %(limit_value)d characters (now %(show_value)d)."
+            )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def needs_fields(self):
+        return [self[name] for name in self.NEEDS]
+
+    def registration_data(self):
+        return {name: self.cleaned_data[name] for name in self.fields if name != "website"}

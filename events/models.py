@@ -1,0 +1,406 @@
+"""The calendar: events of the networks and the registrations for them.
+
+An event happens on Brussels wall-clock time: staff give a start date and, unless it
+lasts all day, a start and end time. From those the moments `starts_at` and `ends_at`
+are derived on every save (timezone-aware, stored in UTC) for ordering and filtering,
+so a time across a daylight-saving change is never an hour off. An all-day event runs
+from midnight of its start date to midnight after its end date.
+"""
+
+import datetime
+import secrets
+import uuid
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Network, Theme
+from network.richtext import RichTextField
+
+# The time zone every event's wall-clock times are in, whatever the visitor's.
+EVENT_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
+
+# Paths under /agenda/ that are not events; a slug of digits only would be a year.
+RESERVED_SLUGS = {"archief", "inschrijving", "inschrijven", "agenda", "ics", "feed", "zoeken"}
+
+MAX_PEOPLE_PER_REGISTRATION = 10
+
+postcode_validator = RegexValidator(r"^[1-9]\d{3}$", _("A Belgian postcode has four digits, for example 3500."))
+
+
+def validate_event_slug(value):
+    if value.isdigit():
+        raise ValidationError(_("A slug of digits only would be read as a year; add a word."))
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This address is taken by another part of the site; choose another slug."))
+
+
+def validate_https(value):
+    if value and not value.lower().startswith("https://"):
+        raise ValidationError(_("Give a secure link that starts with https://."))
+
+
+def brussels_moment(date, time):
+    """The aware moment of a Brussels wall-clock date and time, or None if that time does not exist there.
+
+    On the night the clocks go forward the hour from 02:00 to 03:00 never happens; in the
+    night they go back, the first of the two 02:00-03:00 hours is meant.
+    """
+    moment = datetime.datetime.combine(date, time, tzinfo=EVENT_TIME_ZONE)
+    round_trip = moment.astimezone(datetime.UTC).astimezone(EVENT_TIME_ZONE)
+    if round_trip.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        return None
+    return round_trip
+
+
+def _midnight(date):
+    return datetime.datetime.combine(date, datetime.time(0), tzinfo=EVENT_TIME_ZONE).astimezone(datetime.UTC)
+
+
+class EventFormat(models.TextChoices):
+    """How people take part: on location, online (the digital alternative) or both."""
+
+    PHYSICAL = "fysiek", _("On location")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybride", _("On location and online")
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def upcoming(self, now=None):
+        """Events that have not ended yet (ongoing ones included), soonest first."""
+        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at", "title", "pk")
+
+    def past(self, now=None):
+        """Events that are over, the latest first."""
+        return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at", "title", "pk")
+
+    def in_year(self, year):
+        """Events that take place (at least partly) in `year`, Brussels time."""
+        return self.filter(
+            starts_at__lt=_midnight(datetime.date(year + 1, 1, 1)), ends_at__gt=_midnight(datetime.date(year, 1, 1))
+        ).order_by("starts_at", "title", "pk")
+
+    def of_network(self, network):
+        """The events of a network; the main network's (no parent) include those of its regional networks."""
+        if network.parent_id is None:
+            return self.filter(Q(network=network) | Q(network__parent=network))
+        return self.filter(network=network)
+
+    def with_format(self, event_format):
+        has_place, has_link = ~Q(place_name=""), ~Q(online_url="")
+        return self.filter(
+            {
+                EventFormat.PHYSICAL: has_place & Q(online_url=""),
+                EventFormat.ONLINE: Q(place_name="") & has_link,
+                EventFormat.HYBRID: has_place & has_link,
+            }[event_format]
+        )
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "gepland", _("Takes place")
+        POSTPONED = "uitgesteld", _("Postponed")
+        CANCELLED = "geannuleerd", _("Cancelled")
+
+    class RegistrationMode(models.TextChoices):
+        NONE = "geen", _("No registration needed")
+        EXTERNAL = "extern", _("Through a link elsewhere")
+        FORM = "formulier", _("With the form on this site")
+
+    uid = models.UUIDField(_("calendar identifier"), default=uuid.uuid4, unique=True, editable=False)
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, validators=[validate_event_slug])
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("Unpublished events appear nowhere on the site.")
+    )
+    intro = models.CharField(
+        _("short introduction"), max_length=300, help_text=_("One or two plain sentences, shown in the calendar.")
+    )
+    description = RichTextField(_("description"))
+    audience = models.CharField(
+        _("for whom"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: members of the associations, or everyone who is interested."),
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="events")
+
+    start_date = models.DateField(_("start date"))
+    start_time = models.TimeField(
+        _("start time"), null=True, blank=True, help_text=_("Brussels time. Leave empty for an all-day event.")
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty when the event ends on the day it starts.")
+    )
+    end_time = models.TimeField(
+        _("end time"), null=True, blank=True, help_text=_("Brussels time. Leave empty for an all-day event.")
+    )
+    starts_at = models.DateTimeField(_("starts at"), editable=False, db_index=True)
+    ends_at = models.DateTimeField(_("ends at"), editable=False, db_index=True)
+
+    place_name = models.CharField(
+        _("place"), max_length=150, blank=True, help_text=_("The name of the building or room. Empty for online only.")
+    )
+    street_address = models.CharField(_("street and number"), max_length=150, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True, validators=[postcode_validator])
+    municipality = models.CharField(_("municipality"), max_length=80, blank=True)
+    online_url = models.URLField(
+        _("online link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_https],
+        help_text=_("The digital alternative: a link to take part online. With a place too, the event is hybrid."),
+    )
+
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.SCHEDULED)
+    status_reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the event is cancelled or postponed; shown on the site.")
+    )
+
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    childcare = models.BooleanField(_("childcare provided"), default=False)
+    travel_costs_refunded = models.BooleanField(_("travel costs refunded"), default=False)
+    access_notes = models.TextField(
+        _("practical information"),
+        blank=True,
+        help_text=_("For example the nearest bus stop, the entrance, or what to bring."),
+    )
+
+    registration_mode = models.CharField(
+        _("registration"), max_length=10, choices=RegistrationMode, default=RegistrationMode.NONE
+    )
+    registration_url = models.URLField(
+        _("registration link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_https],
+        help_text=_("Only for registration through a link elsewhere."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many people can come, for the form on this site. Once full, people join the waiting list. "
+            "Empty: no limit."
+        ),
+    )
+
+    is_example = models.BooleanField(
+        _("example data"), default=False, help_text=_("Made-up demo content, marked as such on the site.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "title"]
+        indexes = [models.Index(fields=["published", "ends_at"])]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.end_date = self.end_date or self.start_date
+        starts_at, ends_at = self._moments()
+        if starts_at is None or ends_at is None:
+            # Only reachable without full_clean(); refuse rather than store a time an hour off.
+            raise ValueError(f"{self.start_date} {self.start_time}-{self.end_time} does not exist in Brussels.")
+        self.starts_at, self.ends_at = starts_at, ends_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    # Time -----------------------------------------------------------------------------------
+
+    @property
+    def all_day(self):
+        return self.start_time is None
+
+    @property
+    def last_date(self):
+        return self.end_date or self.start_date
+
+    @property
+    def local_start(self):
+        """The start as an aware Brussels datetime (timed events only)."""
+        return self.starts_at.astimezone(EVENT_TIME_ZONE)
+
+    @property
+    def local_end(self):
+        return self.ends_at.astimezone(EVENT_TIME_ZONE)
+
+    def _moments(self):
+        """(starts_at, ends_at) from the wall-clock fields; None for a time that does not exist in Brussels."""
+        if self.all_day:
+            return _midnight(self.start_date), _midnight(self.last_date + datetime.timedelta(days=1))
+        return brussels_moment(self.start_date, self.start_time), brussels_moment(self.last_date, self.end_time)
+
+    # What kind of event ---------------------------------------------------------------------
+
+    @property
+    def is_physical(self):
+        return bool(self.place_name)
+
+    @property
+    def is_online(self):
+        return bool(self.online_url)
+
+    @property
+    def format(self):
+        if self.is_physical and self.is_online:
+            return EventFormat.HYBRID
+        return EventFormat.ONLINE if self.is_online else EventFormat.PHYSICAL
+
+    @property
+    def format_label(self):
+        return EventFormat(self.format).label
+
+    @property
+    def address_line(self):
+        """Street, postcode and municipality on one line."""
+        place = " ".join(part for part in [self.postcode, self.municipality] if part)
+        return ", ".join(part for part in [self.street_address, place] if part)
+
+    @property
+    def location_line(self):
+        return ", ".join(part for part in [self.place_name, self.address_line] if part)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_postponed(self):
+        return self.status == self.Status.POSTPONED
+
+    @property
+    def has_form(self):
+        return self.registration_mode == self.RegistrationMode.FORM
+
+    def has_started(self, now=None):
+        return self.starts_at <= (now or timezone.now())
+
+    def is_over(self, now=None):
+        return self.ends_at <= (now or timezone.now())
+
+    def registration_open(self, now=None):
+        """Whether the site's form takes registrations: published, taking place, not begun."""
+        return self.has_form and self.published and self.status == self.Status.SCHEDULED and not self.has_started(now)
+
+    # Validation -----------------------------------------------------------------------------
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The event cannot end before the day it starts.")
+        if (self.start_time is None) != (self.end_time is None):
+            message = _("Give both a start and an end time, or neither for an all-day event.")
+            errors["start_time" if self.start_time is None else "end_time"] = message
+        if self.start_date and not errors and not self.all_day:
+            starts_at, ends_at = self._moments()
+            if starts_at is None:
+                errors["start_time"] = _("This time does not exist in Brussels: the clocks go forward that night.")
+            if ends_at is None:
+                errors["end_time"] = _("This time does not exist in Brussels: the clocks go forward that night.")
+            if starts_at and ends_at and ends_at <= starts_at:
+                errors["end_time"] = _("The event must end after it starts.")
+
+        if not self.place_name and not self.online_url:
+            errors["place_name"] = _("Give a place, an online link or both.")
+        if self.place_name and not self.municipality:
+            errors["municipality"] = _("Give the municipality of the place.")
+        if not self.place_name and (self.street_address or self.postcode or self.municipality):
+            errors["place_name"] = _("Give the name of the place too, or leave the address empty for online only.")
+
+        if self.status != self.Status.SCHEDULED and not self.status_reason.strip():
+            errors["status_reason"] = _("Tell people why the event is cancelled or postponed.")
+
+        if self.registration_mode == self.RegistrationMode.EXTERNAL and not self.registration_url:
+            errors["registration_url"] = _("Give the link where people register.")
+        if self.registration_url and self.registration_mode != self.RegistrationMode.EXTERNAL:
+            errors["registration_url"] = _("A registration link is only for registration through a link elsewhere.")
+        if self.capacity is not None and self.registration_mode != self.RegistrationMode.FORM:
+            errors["capacity"] = _("A capacity only counts for registration with the form on this site.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def make_nonce():
+    return secrets.token_urlsafe(16)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+
+
+class Registration(models.Model):
+    """Someone's registration with the site's form: a seat for `people` people, or a place on the waiting list."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "bevestigd", _("Confirmed")
+        WAITING = "wachtlijst", _("On the waiting list")
+        CANCELLED = "geannuleerd", _("Cancelled")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    association = models.CharField(_("association"), max_length=150, blank=True)
+    people = models.PositiveSmallIntegerField(
+        _("number of people"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PEOPLE_PER_REGISTRATION)],
+    )
+    needs_transport = models.BooleanField(_("needs transport"), default=False)
+    needs_childcare = models.BooleanField(_("needs childcare"), default=False)
+    needs_diet = models.BooleanField(_("has dietary needs"), default=False)
+    remarks = models.TextField(_("remarks"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.CONFIRMED)
+    # Signed into the cancel link with the primary key, so a link cannot be guessed from a number.
+    nonce = models.CharField(max_length=32, default=make_nonce, editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        indexes = [models.Index(fields=["event", "status"])]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+
+    def __str__(self):
+        return f"{self.name} · {self.event}"
+
+    @property
+    def needs(self):
+        """The needs ticked, as labels."""
+        labels = [
+            (self.needs_transport, _("transport")),
+            (self.needs_childcare, _("childcare")),
+            (self.needs_diet, _("dietary needs")),
+        ]
+        return [str(label) for ticked, label in labels if ticked]

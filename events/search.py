@@ -1,0 +1,27 @@
+"""The calendar in the site search (see network/search.py)."""
+
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from network.search import Result, register_kind
+
+
+def describe(event):
+    meta = [event.network.short_name, formats.date_format(event.start_date, "DATE_FORMAT")]
+    if event.municipality:
+        meta.append(event.municipality)
+    if event.status != Event.Status.SCHEDULED:
+        meta.append(event.get_status_display())
+    return Result(event.title, event.get_absolute_url(), tuple(meta))
+
+
+register_kind(
+    "agenda",
+    label=_("Calendar"),
+    queryset=lambda: Event.objects.published().select_related("network"),
+    fields={"A": ["title"], "B": ["intro", "place_name", "municipality"], "C": ["description", "audience"]},
+    describe=describe,
+    snippet_fields=["intro", "description"],
+    position=30,
+)

@@ -1,0 +1,29 @@
+"""The calendar's pages in /sitemap.xml (see config/sitemaps.py)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import EVENT_TIME_ZONE, Event
+
+
+class EventPagesSitemap(Sitemap):
+    """The calendar, its archive and this year's printable calendar."""
+
+    def items(self):
+        return ["list", "archive", "year"]
+
+    def location(self, name):
+        if name == "year":
+            return reverse("events:year", kwargs={"year": timezone.localdate(timezone=EVENT_TIME_ZONE).year})
+        return reverse(f"events:{name}")
+
+
+class EventSitemap(Sitemap):
+    """Every published event, past ones too."""
+
+    def items(self):
+        return Event.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, event):
+        return event.updated_at

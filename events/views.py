@@ -1,0 +1,262 @@
+"""The calendar: upcoming events by month, the archive, a printable year, one event, iCal, and registration."""
+
+import datetime
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from events import ical
+from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm
+from events.jsonld import event_json_ld
+from events.models import EVENT_TIME_ZONE, Event
+from events.registrations import (
+    RegistrationClosed,
+    cancel,
+    register,
+    registration_for_token,
+    seats_left,
+)
+from network.listing import paginate, script_json
+from network.permissions import can_edit_network
+from network.ratelimit import allow
+from network.tokens import TokenError
+
+PER_PAGE = 30
+FIRST_YEAR = 2000
+# How many years ahead the year calendar goes.
+YEARS_AHEAD = 5
+# How long after its end an event stays in the feed (calendars keep their history).
+FEED_HISTORY = datetime.timedelta(days=365)
+
+
+def _public_events():
+    return Event.objects.published().select_related("network")
+
+
+def by_month(events):
+    """[(first day of the month, [events]), ...] in the order the events come."""
+    return [
+        (month, list(items)) for month, items in groupby(events, key=lambda event: event.start_date.replace(day=1))
+    ]
+
+
+def _this_year():
+    return timezone.localdate(timezone=EVENT_TIME_ZONE).year
+
+
+@require_safe
+def event_list(request):
+    """Upcoming events of every network, soonest first, by month; filtered by network, theme and format."""
+    form = EventFilterForm(request.GET or None)
+    events, status = form.apply(_public_events().upcoming())
+    page = paginate(request, events, PER_PAGE)
+    context = {
+        "form": form,
+        "page": page,
+        "months": by_month(page.object_list),
+        "this_year": _this_year(),
+        "feed_query": _feed_query(form),
+    }
+    return render(request, "events/event_list.html", context, status=status)
+
+
+def _feed_query(form):
+    """The query string of the iCal feed with the same network and theme as the valid filters."""
+    if not form.is_bound or form.errors:
+        return ""
+    chosen = {key: form.cleaned_data[key].slug for key in ("netwerk", "thema") if form.cleaned_data[key]}
+    return urlencode(chosen)
+
+
+@require_safe
+def event_archive(request):
+    """Events that are over, the latest first, by month."""
+    form = EventFilterForm(request.GET or None)
+    events, status = form.apply(_public_events().past())
+    page = paginate(request, events, PER_PAGE)
+    context = {"form": form, "page": page, "months": by_month(page.object_list), "this_year": _this_year()}
+    return render(request, "events/event_archive.html", context, status=status)
+
+
+@require_safe
+def event_year(request, year):
+    """A year's events month by month, laid out to print."""
+    last_year = _this_year() + YEARS_AHEAD
+    if not FIRST_YEAR <= year <= last_year:
+        message = _("The calendar covers the years %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": last_year}
+        return render(request, "events/not_found.html", {"message": message}, status=404)
+    form = EventFilterForm(request.GET or None)
+    events, status = form.apply(_public_events().in_year(year))
+    grouped = dict(by_month(events))
+    first_day = datetime.date(year, 1, 1)
+    # Every month of the year, empty ones too; an event begun the year before shows in January.
+    months = [(datetime.date(year, number, 1), []) for number in range(1, 13)]
+    for month, items in grouped.items():
+        months[0 if month < first_day else month.month - 1][1].extend(items)
+    context = {
+        "form": form,
+        "year": year,
+        "months": months,
+        "count": sum(len(items) for _month, items in months),
+        **_neighbour_years(year, last_year),
+    }
+    return render(request, "events/event_year.html", context, status=status)
+
+
+def _neighbour_years(year, last_year):
+    """Links to the years before and after, as far as there are events (and always around this year)."""
+    this_year = _this_year()
+    bounds = Event.objects.published().aggregate(first=Min("start_date"), last=Max("end_date"))
+    first = min(bounds["first"].year if bounds["first"] else this_year, this_year)
+    last = max(bounds["last"].year if bounds["last"] else this_year, this_year)
+    return {
+        "previous_year": year - 1 if year - 1 >= max(first, FIRST_YEAR) else None,
+        "next_year": year + 1 if year + 1 <= min(last, last_year) else None,
+    }
+
+
+def _visible_event(request, slug, queryset=None):
+    """A published event, or an unpublished one to staff of its network (to preview it)."""
+    if queryset is None:
+        queryset = Event.objects.select_related("network")
+    event = get_object_or_404(queryset, slug=slug)
+    if not event.published and not (
+        request.user.has_perm("events.view_event") and can_edit_network(request.user, event.network_id)
+    ):
+        raise Http404
+    return event
+
+
+@require_safe
+def event_detail(request, slug):
+    """One event: when, where, how to take part, access, and registration."""
+    event = _visible_event(request, slug, Event.objects.select_related("network").prefetch_related("themes"))
+    context = {
+        "event": event,
+        "network": event.network,
+        "absolute_url": request.build_absolute_uri(event.get_absolute_url()),
+        "structured_data": script_json(event_json_ld(request, event)),
+        "seats_left": seats_left(event) if event.has_form else None,
+        "registration_open": event.registration_open(),
+        "is_over": event.is_over(),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+def _ics_response(content, filename=None):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def event_ics(request, slug):
+    """One event as an .ics file, to add to a calendar."""
+    event = get_object_or_404(_public_events().prefetch_related("themes"), slug=slug)
+    content = ical.calendar(
+        [event], name=event.title, absolute_url=lambda item: request.build_absolute_uri(item.get_absolute_url())
+    )
+    return _ics_response(content, f"{event.slug}.ics")
+
+
+@require_safe
+def calendar_feed(request):
+    """Every event (of a network, of a theme) as an iCal feed to subscribe to; the past year included."""
+    form = FeedFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        problems = [f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        message = _("This calendar feed does not exist.") + "\n" + "\n".join(problems) + "\n"
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    events = _public_events().filter(ends_at__gt=timezone.now() - FEED_HISTORY).prefetch_related("themes")
+    name = _("Calendar")
+    if form.is_bound:
+        events = form.filter(events)
+        chosen = [form.cleaned_data[key] for key in ("netwerk", "thema") if form.cleaned_data[key]]
+        name = " · ".join([str(name), *(str(item) for item in chosen)])
+    content = ical.calendar(
+        events.order_by("starts_at", "pk"),
+        name=name,
+        absolute_url=lambda item: request.build_absolute_uri(item.get_absolute_url()),
+    )
+    return _ics_response(content)
+
+
+# Registration -----------------------------------------------------------------------------
+
+
+def _form_event(request, slug):
+    event = _visible_event(request, slug)
+    if not event.has_form:
+        raise Http404
+    return event
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_form(request, slug):
+    """The site's registration form for an event; a full event puts people on the waiting list."""
+    event = _form_event(request, slug)
+    context = {"event": event, "network": event.network, "open": event.registration_open()}
+    if request.method != "POST":
+        context.update(form=RegistrationForm(), seats_left=seats_left(event))
+        return render(request, "events/registration_form.html", context)
+    form = RegistrationForm(request.POST)
+    context.update(form=form, seats_left=None)
+    if not context["open"]:
+        context["refusal"] = _("Registration for this event is closed.")
+        return render(request, "events/registration_form.html", context, status=409)
+    if not allow(request, "registration", email=request.POST.get("email", "")):
+        context["refusal"] = _(
+            "We received many registrations from you in a short time. Wait an hour and try again, or contact us."
+        )
+        return render(request, "events/registration_form.html", context, status=429)
+    if form.is_spam():
+        return redirect("events:registration_thanks", slug=event.slug)
+    if not form.is_valid():
+        context["seats_left"] = seats_left(event)
+        return render(request, "events/registration_form.html", context, status=400)
+    try:
+        register(event=event, request=request, **form.registration_data())
+    except RegistrationClosed:
+        context["refusal"] = _("Registration for this event is closed.")
+        return render(request, "events/registration_form.html", context, status=409)
+    return redirect("events:registration_thanks", slug=event.slug)
+
+
+@require_safe
+def registration_thanks(request, slug):
+    """After registering: the same page for everyone, the mail tells whether there is a seat."""
+    event = _form_event(request, slug)
+    return render(request, "events/registration_thanks.html", {"event": event, "network": event.network})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_cancel(request, token):
+    """A cancel link from a mail: a page with one button; pressing it cancels, pressing it again changes nothing."""
+    try:
+        registration = registration_for_token(token)
+    except TokenError as error:
+        return render(request, "events/registration_cancel.html", {"error": error.message}, status=400)
+    event = registration.event
+    context = {"registration": registration, "event": event, "network": event.network}
+    if request.method == "POST":
+        try:
+            cancel(registration=registration, request=request)
+        except RegistrationClosed:
+            context["error"] = _("This event has already begun; your registration can no longer be cancelled here.")
+            return render(request, "events/registration_cancel.html", context, status=409)
+        return redirect(reverse("events:cancel", kwargs={"token": token}) + "?geannuleerd=1")
+    context["cancelled"] = registration.status == registration.Status.CANCELLED
+    context["just_cancelled"] = context["cancelled"] and "geannuleerd" in request.GET
+    context["started"] = event.has_started()
+    return render(request, "events/registration_cancel.html", context)

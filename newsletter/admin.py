@@ -1,0 +1,355 @@
+"""Newsletter admin: lists, issues (compose, preview, test, send, progress) and read-only subscriptions.
+
+Everything is scoped to the user's networks (NetworkScopedAdmin). Network editors have no
+newsletter permission at all, so they never see a subscriber; newsletter managers see and
+export their own networks' subscribers only.
+"""
+
+import smtplib
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from network.csvexport import csv_download
+from network.models import NewsPost
+from network.permissions import NetworkScopedAdmin, network_ids
+from newsletter import sending, subscribing
+from newsletter.models import Delivery, Issue, MailingList, Subscriber, Subscription, validate_issue_content
+
+SUBSCRIBER_HEADER = [
+    _("email address"),
+    _("name"),
+    _("mailing list"),
+    _("network"),
+    _("confirmed"),
+    _("consent version"),
+    _("consent given"),
+]
+
+
+def _when(value):
+    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else ""
+
+
+def subscribers_csv(filename, subscriptions):
+    rows = (
+        [
+            subscription.subscriber.email,
+            subscription.subscriber.name,
+            subscription.mailing_list.name,
+            subscription.mailing_list.network.name,
+            _when(subscription.confirmed_at),
+            subscription.consent_version,
+            _when(subscription.consented_at),
+        ]
+        for subscription in subscriptions.select_related("subscriber", "mailing_list__network").order_by(
+            "mailing_list__network__position", "mailing_list__position", "subscriber__email"
+        )
+    )
+    return csv_download(filename, SUBSCRIBER_HEADER, rows)
+
+
+class ExportMixin:
+    def has_export_permission(self, request):
+        return request.user.has_perm("newsletter.export_subscription")
+
+
+@admin.register(MailingList)
+class MailingListAdmin(ExportMixin, NetworkScopedAdmin):
+    list_display = [
+        "name",
+        "network",
+        "is_open",
+        "confirmed_link",
+        "pending_count",
+        "unsubscribed_count",
+        "erased_count",
+    ]
+    list_filter = ["network", "is_open"]
+    list_select_related = ["network"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["network", "name", "slug", "description", "is_open", "position", "unsubscribed_count", "erased_count"]
+    readonly_fields = ["unsubscribed_count", "erased_count"]
+    actions = ["export_subscribers"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_count=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED)),
+                pending_count=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.PENDING)),
+            )
+        )
+
+    @admin.display(description=_("confirmed subscribers"), ordering="confirmed_count")
+    def confirmed_link(self, obj):
+        url = reverse("admin:newsletter_subscription_changelist") + f"?lijst={obj.pk}&status__exact=confirmed"
+        return format_html('<a href="{}">{}</a>', url, obj.confirmed_count)
+
+    @admin.display(description=_("waiting for confirmation"), ordering="pending_count")
+    def pending_count(self, obj):
+        return obj.pending_count
+
+    @admin.action(description=_("Export the confirmed subscribers (CSV)"), permissions=["export"])
+    def export_subscribers(self, request, queryset):
+        # The queryset comes from get_queryset: other networks' lists are never in it.
+        return subscribers_csv("abonnees.csv", Subscription.objects.confirmed().filter(mailing_list__in=queryset))
+
+
+class ListFilter(admin.SimpleListFilter):
+    """Only the lists of the user's networks, so no other network's list shows up."""
+
+    title = _("mailing list")
+    parameter_name = "lijst"
+
+    def lookups(self, request, model_admin):
+        lists = MailingList.objects.select_related("network")
+        if not request.user.is_superuser:
+            lists = lists.filter(network_id__in=network_ids(request.user))
+        return [(str(item.pk), str(item)) for item in lists]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(mailing_list_id=self.value()) if self.value() else queryset
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ExportMixin, NetworkScopedAdmin):
+    """Subscriptions belong to the subscribers: staff read and export them, never edit them."""
+
+    network_lookup = "mailing_list__network_id"
+    list_display = ["subscriber", "subscriber_name", "mailing_list", "status", "confirmed_at", "unsubscribed_at"]
+    list_filter = [ListFilter, "status"]
+    search_fields = ["subscriber__email", "subscriber__name"]
+    list_select_related = ["subscriber", "mailing_list__network"]
+    actions = ["export_csv"]
+    fields = [
+        "subscriber",
+        "subscriber_name",
+        "mailing_list",
+        "status",
+        "consent_version",
+        "consent_text",
+        "consented_at",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("name"))
+    def subscriber_name(self, obj):
+        return obj.subscriber.name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Export the selected subscriptions (CSV)"), permissions=["export"])
+    def export_csv(self, request, queryset):
+        return subscribers_csv("abonnees.csv", queryset)
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """For the superuser, to answer an erasure request by mail: deleting erases like the preferences page does."""
+
+    list_display = ["email", "name", "created_at", "confirmed_at"]
+    search_fields = ["email", "name"]
+    fields = ["email", "name", "created_at", "confirmed_at"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def delete_model(self, request, obj):
+        subscribing.erase(obj)
+
+    def delete_queryset(self, request, queryset):
+        for subscriber in queryset:
+            subscribing.erase(subscriber)
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["mailing_list", "subject", "intro", "news_posts", "events"]
+
+    def clean(self):
+        data = super().clean()
+        mailing_list = data.get("mailing_list")
+        if mailing_list is not None:
+            try:
+                validate_issue_content(mailing_list, data.get("news_posts") or [], data.get("events") or [])
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    self.add_error(field, errors)
+        return data
+
+
+@admin.register(Issue)
+class IssueAdmin(NetworkScopedAdmin):
+    network_lookup = "mailing_list__network_id"
+    form = IssueForm
+    change_form_template = "newsletter/admin/issue_change_form.html"
+    list_display = ["subject", "mailing_list", "status", "sent_at", "progress", "preview_link"]
+    list_filter = ["status", "mailing_list__network"]
+    search_fields = ["subject", "intro"]
+    list_select_related = ["mailing_list__network"]
+    filter_horizontal = ["news_posts", "events"]
+    fields = ["mailing_list", "subject", "intro", "news_posts", "events"]
+    readonly_fields = ["status", "progress", "created_by", "sending_started_at", "sent_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return [*self.fields, "status", "progress", "created_by", "sending_started_at", "sent_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_draft:
+            return self.get_fields(request, obj)
+        return self.readonly_fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sent_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
+                failed_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+                remaining_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.PENDING)),
+            )
+        )
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj):
+        if obj.pk is None or obj.is_draft:
+            return "-"
+        return _("%(sent)s sent, %(failed)s failed, %(remaining)s remaining") % {
+            "sent": obj.sent_count,
+            "failed": obj.failed_count,
+            "remaining": obj.remaining_count,
+        }
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("newsletter:preview", args=[obj.pk]), _("Preview"))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        from events.models import Event
+
+        scope = None if request.user.is_superuser else network_ids(request.user)
+        if db_field.name == "news_posts":
+            posts = NewsPost.objects.published().select_related("network").order_by("-publish_at")
+            kwargs["queryset"] = posts if scope is None else posts.filter(network_id__in=scope)
+        elif db_field.name == "events":
+            events = Event.objects.published().select_related("network").order_by("-starts_at")
+            kwargs["queryset"] = events if scope is None else events.filter(network_id__in=scope)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # A sent (or sending) issue is a record: it stays as it went out.
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def has_send_permission(self, request, obj=None):
+        return request.user.has_perm("newsletter.send_issue") and self.has_view_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_view_on_site_url(self, obj=None):
+        return obj.get_absolute_url() if obj is not None and obj.status == Issue.Status.SENT else None
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/proefmail/", self.admin_site.admin_view(self.send_test_view), name="newsletter_issue_test"),
+            path("<int:pk>/versturen/", self.admin_site.admin_view(self.send_view), name="newsletter_issue_send"),
+        ]
+        return own + super().get_urls()
+
+    def _issue_for_sending(self, request, pk):
+        issue = self.get_queryset(request).filter(pk=pk).first()
+        if issue is None:
+            raise Http404
+        if not self.has_send_permission(request, issue):
+            raise PermissionDenied
+        return issue
+
+    def send_test_view(self, request, pk):
+        """POST: a copy of the issue to the staff member's own address."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        issue = self._issue_for_sending(request, pk)
+        if not request.user.email:
+            self.message_user(request, _("Your account has no email address to send the test to."), messages.ERROR)
+        else:
+            try:
+                sending.send_test(issue, request.user.email)
+            except (smtplib.SMTPException, OSError) as error:
+                self.message_user(
+                    request, _("The test mail was not sent: %(error)s") % {"error": error}, messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request, _("A test copy went to %(email)s.") % {"email": request.user.email}, messages.SUCCESS
+                )
+        return redirect("admin:newsletter_issue_change", issue.pk)
+
+    def send_view(self, request, pk):
+        """GET asks for confirmation with the number of recipients; POST starts sending, once."""
+        issue = self._issue_for_sending(request, pk)
+        if request.method == "POST":
+            if sending.start_sending(issue):
+                self.message_user(
+                    request,
+                    _("Sending started to %(count)s confirmed subscribers.") % {"count": issue.recipient_count},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(request, _("This issue was sent already; nothing was sent again."), messages.WARNING)
+            return redirect("admin:newsletter_issue_change", issue.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "issue": issue,
+            "title": _("Send “%(subject)s”") % {"subject": issue.subject},
+            "recipients": Subscription.objects.confirmed().filter(mailing_list=issue.mailing_list).count(),
+        }
+        return TemplateResponse(request, "newsletter/admin/send_confirmation.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        issue = self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+        if issue is not None:
+            extra_context["issue"] = issue
+            extra_context["can_send"] = self.has_send_permission(request, issue)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,74 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from network.forms import HoneypotMixin
+from newsletter.models import MailingList
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class ListChoiceMixin(forms.Form):
+    lists = forms.ModelMultipleChoiceField(
+        MailingList.objects.none(),
+        label=_("Newsletters"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one newsletter."),
+            "invalid_choice": _("Choose newsletters from the list."),
+            "invalid_pk_value": _("Choose newsletters from the list."),
+        },
+    )
+
+    def __init__(self, *args, lists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].queryset = lists
+
+    def list_groups(self):
+        """[(network, [(checkbox, mailing list), ...]), ...] for a fieldset per network."""
+        groups = {}
+        for checkbox in self["lists"]:
+            mailing_list = checkbox.data["value"].instance
+            groups.setdefault(mailing_list.network, []).append((checkbox, mailing_list))
+        return list(groups.items())
+
+
+class NameMixin(forms.Form):
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        max_length=120,
+        required=False,
+        help_text=_("Only to greet you in the mail."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if CONTROL.search(name):
+            raise forms.ValidationError(_("Remove the invisible control characters from this field."))
+        if "<" in name or ">" in name or "://" in name:
+            raise forms.ValidationError(_("Give your name without links or the characters < and >."))
+        return name
+
+
+class SubscribeForm(HoneypotMixin, NameMixin, ListChoiceMixin):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your subscription."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    field_order = ["email", "name", "lists"]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PreferencesForm(NameMixin, ListChoiceMixin):
+    field_order = ["name", "lists"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].required = False

@@ -1,0 +1,264 @@
+"""Newsletters: lists per network, subscribers with their consent, issues and one delivery per recipient.
+
+A subscriber is one email address; a subscription ties it to a list, pending until the
+address is confirmed (double opt-in). An issue goes to the confirmed subscriptions of its
+list, through one `Delivery` per subscriber, so sending can stop and resume without a
+second copy or a gap (see newsletter/sending.py). Erasing a subscriber deletes the address
+and name and keeps only anonymous numbers: the list's counters and the anonymised deliveries.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Network, NewsPost
+
+# The consent text shown on every form that subscribes, stored with each subscription with its
+# version. Change the text only together with a new version.
+CONSENT_VERSION = "2025-1"
+CONSENT_TEXT = _(
+    "I want to receive this newsletter. The network keeps my email address, my name if I gave it, and the "
+    "lists I chose, only to send me the newsletter. It never passes them on. Every mail has a link to leave "
+    "at once, and on my preferences page I can change my lists or have all my data erased."
+)
+
+
+def new_nonce():
+    return secrets.token_urlsafe(12)
+
+
+class MailingList(models.Model):
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="mailing_lists"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60)
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence: what subscribers receive, and how often."),
+    )
+    is_open = models.BooleanField(
+        _("open for subscription"), default=True, help_text=_("Without this tick the list is not offered on the form.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Anonymous numbers that outlive the subscribers they count.
+    unsubscribed_count = models.PositiveIntegerField(_("unsubscriptions"), default=0, editable=False)
+    erased_count = models.PositiveIntegerField(_("erased subscribers"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["network__position", "network__name", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["network", "slug"], name="one_list_slug_per_network")]
+        verbose_name = _("mailing list")
+        verbose_name_plural = _("mailing lists")
+
+    def __str__(self):
+        return f"{self.name} ({self.network.short_name})"
+
+
+class Subscriber(models.Model):
+    """One email address. The nonce goes into every link for it; erasure deletes the row and so every link."""
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Subscription.Status.CONFIRMED)
+
+    def pending(self):
+        return self.filter(status=Subscription.Status.PENDING)
+
+    def of_networks(self, network_ids):
+        return self.filter(mailing_list__network_id__in=network_ids)
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    mailing_list = models.ForeignKey(
+        MailingList, verbose_name=_("mailing list"), on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+    consent_version = models.CharField(_("consent version"), max_length=20)
+    consent_text = models.TextField(_("consent text"))
+    consented_at = models.DateTimeField(_("consent given"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mailing_list", "subscriber__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "mailing_list"], name="one_subscription_per_list")
+        ]
+        indexes = [models.Index(fields=["mailing_list", "status"])]
+        permissions = [("export_subscription", _("Can export subscribers"))]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+
+    def __str__(self):
+        return f"{self.subscriber} · {self.mailing_list.name}"
+
+
+class IssueQuerySet(models.QuerySet):
+    def archived(self):
+        """Issues the public may read: sent ones."""
+        return self.filter(status=Issue.Status.SENT)
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    mailing_list = models.ForeignKey(
+        MailingList, verbose_name=_("mailing list"), on_delete=models.PROTECT, related_name="issues"
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    intro = models.TextField(
+        _("introduction"),
+        max_length=3000,
+        help_text=_("A few plain paragraphs, separated by an empty line. Links to the news and events follow."),
+    )
+    news_posts = models.ManyToManyField(
+        NewsPost, verbose_name=_("news posts"), blank=True, related_name="newsletter_issues"
+    )
+    events = models.ManyToManyField(
+        "events.Event", verbose_name=_("events"), blank=True, related_name="newsletter_issues"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "sent_at"])]
+        permissions = [("send_issue", _("Can send issues to their list"))]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("newsletter:issue", kwargs={"network_slug": self.mailing_list.network.slug, "pk": self.pk})
+
+    @property
+    def network(self):
+        return self.mailing_list.network
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    def intro_paragraphs(self):
+        return [" ".join(part.split()) for part in self.intro.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def progress(self):
+        """{"sent": n, "failed": n, "remaining": n, "skipped": n} in one query."""
+        counts = dict.fromkeys(("sent", "failed", "remaining", "skipped"), 0)
+        for row in self.values("status").annotate(count=models.Count("pk")).order_by():
+            counts[Delivery.PROGRESS_NAMES[row["status"]]] = row["count"]
+        return counts
+
+
+class Delivery(models.Model):
+    """One issue to one subscriber. Sent at most once: see newsletter/sending.py for why."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped (left the list)")
+
+    PROGRESS_NAMES = {"pending": "remaining", "sent": "sent", "failed": "failed", "skipped": "skipped"}
+
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="deliveries")
+    # Null once the subscriber was erased: the delivery then only counts.
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["issue", "pk"]
+        constraints = [models.UniqueConstraint(fields=["issue", "subscriber"], name="one_delivery_per_subscriber")]
+        # Claiming takes the first pending delivery by id: this index gives it without sorting the rest.
+        indexes = [models.Index(fields=["issue", "status", "id"], name="delivery_claim_order")]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self):
+        return f"{self.issue} → {self.subscriber or '-'}"
+
+
+def validate_issue_content(mailing_list, news_posts, events):
+    """News posts and events of the list's own network, published: the ValidationError otherwise."""
+    errors = {}
+    if any(post.network_id != mailing_list.network_id or not post.is_public for post in news_posts):
+        errors["news_posts"] = _("Choose published news posts of the list's own network.")
+    if any(event.network_id != mailing_list.network_id or not event.published for event in events):
+        errors["events"] = _("Choose published events of the list's own network.")
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,57 @@
+"""Registering for an event in Chromium: every page a visitor sees passes the quality gate, errors included,
+and the pages reached only from a mail (cancel) too."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from events.models import Registration
+from tests.browser.quality import QualityGate, validate_html
+from tests.helpers import mail_body
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_registration_journey_passes_the_gate(browser, live_server, smtp_sink):
+    call_command("load_demo", verbosity=0)
+    gate = QualityGate(browser, live_server.url)
+    event_path = f"/agenda/trefdag-limburg-{timezone.localdate().year + 1}-05/"
+    try:
+        reports = [gate.check(live_server.url + event_path)]
+        page = gate.page
+        page.locator(f'a[href="{event_path}inschrijven/"]').click()
+        reports.append(gate.check(page.url))
+        button = page.locator("form.registration-form button[type=submit]")
+        # The server checks the form (novalidate): wrong answers show a summary linked to the fields.
+        page.locator("#id_people").fill("0")
+        reports.append(gate.submit(button, expected_status=400))
+        assert page.locator(".error-summary a").count() == 3
+        page.locator("#id_name").fill("Greet Janssens")
+        page.locator("#id_email").fill("greet@example.org")
+        page.locator("#id_people").fill("2")
+        page.locator("#id_needs_childcare").check()
+        reports.append(gate.submit(button))
+        assert page.url.endswith(f"{event_path}inschrijven/bedankt/")
+        registration = Registration.objects.get(email="greet@example.org")
+        assert (registration.status, registration.people, registration.needs_childcare) == ("bevestigd", 2, True)
+
+        cancel_path = re.search(
+            r"https?://[^/\s]+(/agenda/inschrijving/annuleren/\S+/)", mail_body(smtp_sink.wait_for(1)[0])
+        ).group(1)
+        reports.append(gate.check(live_server.url + cancel_path))
+        reports.append(gate.submit(page.locator("main form button[type=submit]")))
+        registration.refresh_from_db()
+        assert registration.status == "geannuleerd"
+        reports.append(gate.check(live_server.url + cancel_path[:-6] + "xxxxx/", expected_status=400))
+        reports.append(gate.check(live_server.url + f"/agenda/{timezone.localdate().year + 99}/", expected_status=404))
+    finally:
+        gate.close()
+    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
+    problems = {
+        name: report.problems + html_errors[name]
+        for (name, report) in zip(html_errors, reports, strict=True)
+        if report.problems or html_errors[name]
+    }
+    assert not problems, problems

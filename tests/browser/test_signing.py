@@ -1,0 +1,55 @@
+"""Signing a campaign in Chromium: every page a signer sees passes the quality gate, errors included."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from campaigns.models import Signature
+from tests.browser.quality import QualityGate, validate_html
+from tests.helpers import mail_body
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_signer_journey_passes_the_gate(browser, live_server, smtp_sink):
+    call_command("load_demo", verbosity=0)
+    gate = QualityGate(browser, live_server.url)
+    campaign_url = live_server.url + "/acties/zorg-voor-iedereen/"
+    try:
+        reports = [gate.check(campaign_url)]
+        page = gate.page
+        # The server checks the form (novalidate): an empty post shows linked errors.
+        reports.append(gate.submit(page.get_by_role("button", name="Teken", exact=True), expected_status=400))
+        assert page.locator(".form-errors a").count() == 3
+        form = page.locator("form.signature-form")
+        form.get_by_label("Naam:", exact=True).fill("Greet Janssens")
+        form.get_by_label("Gemeente of postcode").fill("Tongeren")
+        form.get_by_label("E-mailadres").fill("greet@example.org")
+        form.get_by_label("Toon mijn naam op deze pagina").check()
+        reports.append(gate.submit(page.get_by_role("button", name="Teken", exact=True)))
+        assert "Kijk in je mailbox" in page.content()
+
+        body = mail_body(smtp_sink.wait_for(1)[0])
+        confirm_path, erase_path = (
+            re.search(rf"https?://[^/\s]+(/acties/\S+/{kind}/\S+/)", body).group(1)
+            for kind in ("bevestig", "handtekening")
+        )
+        reports.append(gate.check(live_server.url + confirm_path))
+        assert "Je handtekening telt mee" in page.content()
+        reports.append(gate.check(campaign_url))
+        assert "Greet Janssens" in page.content()
+        reports.append(gate.check(live_server.url + confirm_path[:-6] + "xxxxx/", expected_status=400))
+        reports.append(gate.check(live_server.url + erase_path))
+        reports.append(gate.submit(page.get_by_role("button", name="Wis mijn handtekening")))
+        assert not Signature.objects.filter(email="greet@example.org").exists()
+        reports.append(gate.check(live_server.url + erase_path, expected_status=404))
+    finally:
+        gate.close()
+    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
+    problems = {
+        name: report.problems + html_errors[name]
+        for (name, report) in zip(html_errors, reports, strict=True)
+        if report.problems or html_errors[name]
+    }
+    assert not problems, problems
