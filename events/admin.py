@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from events.models import Event, Registration
-from events.registrations import promote_waiting
+from events.registrations import notify_status_change, promote_waiting
 from network.csvexport import csv_download
 from network.permissions import NetworkScopedAdmin
 
@@ -137,6 +138,15 @@ class EventAdmin(NetworkScopedAdmin):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             promote_waiting(event=obj, request=request)
+        if change and "status" in form.changed_data:
+            notified = notify_status_change(event=obj, request=request)
+            if notified:
+                message = ngettext(
+                    "%(count)d registered person was told by mail.",
+                    "%(count)d registered people were told by mail.",
+                    notified,
+                ) % {"count": notified}
+                self.message_user(request, message)
 
     def has_export_permission(self, request):
         return request.user.has_perm("events.view_registration")

@@ -162,6 +162,8 @@ def _subject(kind, title):
         "promoted": _("A seat has come free for you: %(title)s"),
         "cancelled": _("Your registration for %(title)s is cancelled"),
         "known": _("You had already registered for %(title)s"),
+        "event_cancelled": _("Cancelled: %(title)s"),
+        "event_postponed": _("Postponed: %(title)s"),
     }
     return subjects[kind] % {"title": title}
 
@@ -189,3 +191,14 @@ def send_registration_mail(registration, kind, request):
         )
     except (smtplib.SMTPException, OSError):
         logger.exception("Could not send the %s mail of registration %s", kind, registration.pk)
+
+
+def notify_status_change(*, event, request):
+    """Tell everyone registered (or waiting) that the event is cancelled or postponed, with the reason."""
+    kind = {Event.Status.CANCELLED: "event_cancelled", Event.Status.POSTPONED: "event_postponed"}.get(event.status)
+    if kind is None:
+        return 0
+    registrations = list(event.registrations.active().select_related("event__network"))
+    for registration in registrations:
+        send_registration_mail(registration, kind, request)
+    return len(registrations)

@@ -262,14 +262,17 @@ class IssueAdmin(NetworkScopedAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         from events.models import Event
 
-        scope = None if request.user.is_superuser else network_ids(request.user)
-        if db_field.name == "news_posts":
-            posts = NewsPost.objects.published().select_related("network").order_by("-publish_at")
-            kwargs["queryset"] = posts if scope is None else posts.filter(network_id__in=scope)
-        elif db_field.name == "events":
-            events = Event.objects.published().select_related("network").order_by("-starts_at")
-            kwargs["queryset"] = events if scope is None else events.filter(network_id__in=scope)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        choices = {
+            "news_posts": NewsPost.objects.published().select_related("network").order_by("-publish_at"),
+            "events": Event.objects.published().select_related("network").order_by("-starts_at"),
+        }
+        if db_field.name not in choices:
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        # Published items of the user's networks: stricter than NetworkScopedAdmin's scope, so it replaces it.
+        queryset = choices[db_field.name]
+        if not request.user.is_superuser:
+            queryset = queryset.filter(network_id__in=network_ids(request.user))
+        return admin.ModelAdmin.formfield_for_manytomany(self, db_field, request, queryset=queryset, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         # A sent (or sending) issue is a record: it stays as it went out.

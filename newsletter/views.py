@@ -220,7 +220,6 @@ def preview(request, pk):
     if not (request.user.has_perm("newsletter.view_issue") and can_edit_network(request.user, issue.network.pk)):
         raise PermissionDenied
     context = {**issue_content(issue), "subject": issue.subject, "unsubscribe_url": "#", "preferences_url": "#"}
-    context["preview"] = True
     if request.GET.get("tekst"):
         response = HttpResponse(
             render_to_string("newsletter/mail/issue.txt", context), content_type="text/plain; charset=utf-8"

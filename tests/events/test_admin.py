@@ -224,3 +224,24 @@ def test_deleting_a_registration_gives_its_seats_to_the_waiting_list(client, sta
     client.post(url("registration", "delete", staff["objects"]["own"]["registration"]), {"post": "yes"})
     waiting.refresh_from_db()
     assert waiting.status == "bevestigd"
+
+
+@pytest.mark.parametrize(("status", "subject"), [("geannuleerd", "Geannuleerd"), ("uitgesteld", "Uitgesteld")])
+def test_cancelling_or_postponing_tells_everyone_registered(client, staff, status, subject):
+    event = staff["objects"]["own"]["event"]
+    registration(event, "Wachtende", people=2, status="wachtlijst")
+    registration(event, "Afgemeld", status="geannuleerd")
+    data = admin_form(client, staff["users"]["network_editor"], "events", "event", event)
+    data.update(status=status, status_reason="De zaal is onder water gelopen.")
+    response = client.post(url("event", "change", event), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        f"deelnemer.{staff['own'].slug}@example.org",
+        "wachtende@example.org",
+    ]
+    assert all(message.subject.startswith(subject) for message in mail.outbox)
+    assert all("De zaal is onder water gelopen." in message.body for message in mail.outbox)
+    # Saving again without a change of status sends nothing more.
+    mail.outbox.clear()
+    client.post(url("event", "change", event), data)
+    assert mail.outbox == []

@@ -1,5 +1,9 @@
+import argparse
+import os
 import secrets
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -39,9 +43,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--subscribers", type=int, default=10_000)
         parser.add_argument("--batch-size", type=int, default=settings.NEWSLETTER_BATCH_SIZE)
-        parser.add_argument("--workers", type=int, default=1, help="Threads working off the batch tasks in parallel.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Worker processes working off the batch tasks in parallel (1: in this process).",
+        )
+        # Internal: a worker process started by --workers, working off one issue's tasks.
+        parser.add_argument("--work-off", type=int, help=argparse.SUPPRESS)
 
-    def handle(self, *args, subscribers, batch_size, workers, **options):
+    def handle(self, *args, subscribers, batch_size, workers, work_off=None, **options):
+        if work_off:
+            self._work_off(Issue.objects.get(pk=work_off))
+            return
         try:
             from aiosmtpd.controller import Controller
         except ImportError as error:
@@ -72,7 +86,10 @@ class Command(BaseCommand):
                 prepared = time.perf_counter()
                 sending.start_sending(issue)
                 enqueued = time.perf_counter()
-                self._work_off(issue, workers)
+                if workers > 1:
+                    self._work_off_in_processes(issue, workers, mail_server)
+                else:
+                    self._work_off(issue)
                 finished = time.perf_counter()
                 self._report(handler, issue, subscribers, batch_size, workers, started, prepared, enqueued, finished)
         finally:
@@ -123,46 +140,42 @@ class Command(BaseCommand):
             args_kwargs__kwargs__issue_id=issue.pk
         )
 
-    def _work_off(self, issue, workers):
-        """Run this issue's batch tasks as db_worker does (claim, run, record), in `workers` threads."""
-        errors = []
-
-        def work():
-            worker = Worker(
-                queue_names=["default"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=f"bench-{threading.get_ident()}",
-                excluded_queue_names=[],
-            )
-            try:
-                while Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).exists():
-                    with transaction.atomic():
-                        result = self._tasks(issue).ready().select_for_update(skip_locked=True).first()
-                        if result is not None:
-                            result.claim(worker.worker_id)
-                    if result is None:
-                        time.sleep(0.05)
-                        continue
-                    worker.run_task(result)
-            except Exception as error:
-                errors.append(error)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=work) for _ in range(max(1, workers))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise CommandError(f"A worker failed: {errors[0]!r}")
+    def _work_off(self, issue):
+        """Run this issue's batch tasks as db_worker does (claim, run, record) until the issue is sent."""
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=f"bench-{os.getpid()}",
+            excluded_queue_names=[],
+        )
+        while Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).exists():
+            with transaction.atomic():
+                result = self._tasks(issue).ready().select_for_update(skip_locked=True).first()
+                if result is not None:
+                    result.claim(worker.worker_id)
+            if result is None:
+                time.sleep(0.05)
+                continue
+            worker.run_task(result)
         failed = list(self._tasks(issue).failed().values_list("traceback", flat=True))
         if failed:
             raise CommandError(f"A batch task failed:\n{failed[0]}")
+
+    def _work_off_in_processes(self, issue, count, mail_server):
+        """`count` worker processes on the same database, sending through this process's SMTP server."""
+        environment = {
+            **os.environ,
+            **{name: str(value) for name, value in mail_server.items() if not isinstance(value, bool)},
+            "EMAIL_USE_TLS": "0",
+        }
+        command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "bench_newsletter", f"--work-off={issue.pk}"]
+        processes = [subprocess.Popen(command, env=environment) for _ in range(count)]  # noqa: S603 (our own command)
+        if any(process.wait() != 0 for process in processes):
+            raise CommandError("A worker process failed.")
 
     def _report(self, handler, issue, count, batch_size, workers, started, prepared, enqueued, finished):
         seconds = finished - enqueued
@@ -172,7 +185,7 @@ class Command(BaseCommand):
         vendor = connection.vendor
         self.stdout.write(
             f"database: {vendor}\n"
-            f"subscribers: {count}, batch size: {batch_size}, worker threads: {workers}\n"
+            f"subscribers: {count}, batch size: {batch_size}, worker processes: {workers}\n"
             f"setup (subscribers): {prepared - started:.2f} s\n"
             f"start sending (deliveries + tasks): {enqueued - prepared:.2f} s\n"
             f"sending: {seconds:.2f} s, {copies / seconds:.0f} messages/s\n"
