@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Signature
 from network.mail import send_mail
-from network.tokens import TokenInvalid, make_token, read_token
+from network.tokens import make_token, read_token_parts
 
 CONFIRM = "signature-confirm"
 ERASE = "signature-erase"
@@ -75,14 +75,8 @@ def send_signature_mail(request, signature):
 
 def signature_for_token(purpose, token, campaign, max_age=None):
     """The signature a link points at, or None when it was erased; TokenError for a bad link."""
-    pk, nonce = _parts(read_token(purpose, token, max_age=max_age))
+    pk, nonce = read_token_parts(purpose, token, int, str, max_age=max_age)
     return Signature.objects.filter(pk=pk, nonce=nonce, campaign=campaign).first()
-
-
-def _parts(value):
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
-        raise TokenInvalid
-    return value
 
 
 def confirm(signature):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
 from network.mail import send_mail
-from network.tokens import TokenInvalid, make_token, read_token
+from network.tokens import TokenInvalid, make_token, read_token_parts
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +49,8 @@ def cancel_token(registration):
 
 def registration_for_token(token):
     """The registration a cancel link is for; TokenInvalid for a tampered link or one whose registration is gone."""
-    value = read_token(CANCEL_PURPOSE, token, max_age=0)
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
-        raise TokenInvalid
-    registration = (
-        Registration.objects.select_related("event__network").filter(pk=value[0], nonce=str(value[1])).first()
-    )
+    pk, nonce = read_token_parts(CANCEL_PURPOSE, token, int, str, max_age=0)
+    registration = Registration.objects.select_related("event__network").filter(pk=pk, nonce=nonce).first()
     if registration is None:
         raise TokenInvalid
     return registration

@@ -37,3 +37,19 @@ def read_token(purpose, token, max_age=None):
         raise TokenExpired from error
     except (signing.BadSignature, ValueError, TypeError, UnicodeError) as error:
         raise TokenInvalid from error
+
+
+def read_token_parts(purpose, token, *types, max_age=None):
+    """Like read_token for a value that is a list of parts, e.g. (int, str) for [pk, nonce].
+
+    A value of another shape (a token signed by an older version, or hand-made with a leaked
+    key) is refused as TokenInvalid instead of reaching a query as the wrong type.
+    """
+    value = read_token(purpose, token, max_age=max_age)
+    if not (
+        isinstance(value, list)
+        and len(value) == len(types)
+        and all(type(part) is expected for part, expected in zip(value, types, strict=True))
+    ):
+        raise TokenInvalid
+    return value

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.mail import send_mail
-from network.tokens import TokenInvalid, make_token, read_token
+from network.tokens import make_token, read_token_parts
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, MailingList, Subscriber, Subscription
 
 CONFIRM = "newsletter-confirm"
@@ -104,26 +104,15 @@ def send_subscription_mail(request, subscriber, to_confirm):
         raise MailNotSent from error
 
 
-def _parts(value, length):
-    if not (
-        isinstance(value, list)
-        and len(value) == length
-        and isinstance(value[1], str)
-        and all(isinstance(part, int) and not isinstance(part, bool) for part in value[:1] + value[2:])
-    ):
-        raise TokenInvalid
-    return value
-
-
 def subscriber_for_token(purpose, token, max_age=None):
     """The subscriber a confirm or preferences link points at, or None when erased; TokenError for a bad link."""
-    pk, nonce = _parts(read_token(purpose, token, max_age=max_age), 2)
+    pk, nonce = read_token_parts(purpose, token, int, str, max_age=max_age)
     return Subscriber.objects.filter(pk=pk, nonce=nonce).first()
 
 
 def subscription_for_unsubscribe_token(token):
     """The subscription an unsubscribe link points at, or None when it is gone; TokenError for a bad link."""
-    pk, nonce, list_pk = _parts(read_token(UNSUBSCRIBE, token, max_age=0), 3)
+    pk, nonce, list_pk = read_token_parts(UNSUBSCRIBE, token, int, str, int, max_age=0)
     return (
         Subscription.objects.select_related("subscriber", "mailing_list__network")
         .filter(subscriber_id=pk, subscriber__nonce=nonce, mailing_list_id=list_pk)

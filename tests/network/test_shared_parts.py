@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from network import ratelimit
 from network.csvexport import safe_cell
-from network.tokens import TokenExpired, TokenInvalid, make_token, read_token
+from network.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
 
 
 def request(remote="203.0.113.7", forwarded=None):
@@ -70,3 +70,12 @@ def test_tokens_are_bound_to_their_purpose_and_expire(settings):
 )
 def test_csv_cells_never_run_as_formulas(value, expected):
     assert safe_cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", [[7, "nonce", 3], [7, 8], ["7", "nonce"], [True, "nonce"], {"pk": 7}, "7:nonce", None]
+)
+def test_token_parts_of_another_shape_are_invalid(value):
+    with pytest.raises(TokenInvalid):
+        read_token_parts("confirm", make_token("confirm", value), int, str)
+    assert read_token_parts("confirm", make_token("confirm", [7, "n"]), int, str) == [7, "n"]
