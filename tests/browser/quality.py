@@ -9,6 +9,7 @@ check: the fixed ones, the sitemap's, and every page the home page links to.
 goes through the Nu Html Checker and the <h1> count.
 """
 
+import functools
 import json
 import re
 import subprocess
@@ -89,7 +90,9 @@ class QualityGate:
         h1_count = self.page.locator("h1").count()
         if h1_count != 1:
             report.problems.append(f"{h1_count} <h1> elements, expected exactly one")
-        self.page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol: the site's Content-Security-Policy (rightly) refuses
+        # an injected <script>, and the gate must see the page under that very policy.
+        self.page.evaluate(axe_source())
         result = self.page.evaluate("rules => axe.run(document, {runOnly: rules})", AXE_RULES)
         for violation in result["violations"]:
             targets = [node["target"] for node in violation["nodes"]]
@@ -101,6 +104,11 @@ class QualityGate:
                 continue  # Chromium logs the expected error status of the page itself.
             report.problems.append(f"console error: {message}")
         return report
+
+
+@functools.cache
+def axe_source():
+    return AXE_JS.read_text() + "\n;undefined"
 
 
 def validate_html(documents):

@@ -1,0 +1,47 @@
+"""The admin works under the site's Content-Security-Policy: no inline script or style is refused."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from campaigns.models import Campaign
+from newsletter.models import Issue
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_admin_pages_raise_no_content_security_policy_violation(browser_context, live_server):
+    call_command("load_demo", verbosity=0)
+    User.objects.create_superuser("csp", "csp@example.org", "een-lang-wachtwoord-voor-de-test")
+    page = browser_context.new_page()
+    problems = []
+    page.on(
+        "console",
+        lambda message: message.type in ("error", "warning") and problems.append(f"{page.url}: {message.text}"),
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(live_server.url + "/beheer/login/")
+    page.fill("#id_username", "csp")
+    page.fill("#id_password", "een-lang-wachtwoord-voor-de-test")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/beheer/")
+    paths = [
+        "/beheer/",
+        "/beheer/network/newspost/add/",
+        "/beheer/network/page/add/",
+        "/beheer/associations/association/add/",
+        f"/beheer/campaigns/campaign/{Campaign.objects.get(slug='lokaalsociaal').pk}/change/",
+        "/beheer/events/event/add/",
+        "/beheer/events/event/?q=forum",
+        f"/beheer/newsletter/issue/{Issue.objects.first().pk}/change/",
+        "/beheer/campaigns/signature/",
+    ]
+    for path in paths:
+        response = page.goto(live_server.url + path, wait_until="load")
+        assert response.status == 200, path
+        assert "Content-Security-Policy" in response.headers or "content-security-policy" in response.headers
+    # The rich-text editor really started (its toolbar is built by script).
+    page.goto(live_server.url + "/beheer/network/newspost/add/", wait_until="load")
+    assert page.locator(".prose-menubar, .ProseMirror").count() > 0
+    violations = [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]
+    assert not violations, violations
