@@ -5,15 +5,17 @@ import datetime
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 
-from events.models import Registration
+from events.models import Event, Registration
 from events.registrations import CANCEL_PURPOSE, cancel_token
 from network.tokens import TokenExpired, TokenInvalid, make_token
 from tests.events.conftest import make_event, nl, nl_plural
@@ -332,3 +334,15 @@ def test_concurrent_registrations_never_exceed_the_capacity():
     assert waiting, "the surplus lands on the waiting list"
     assert all(r.people > capacity - seats for r in waiting), "nobody waits who would have fitted"
     assert len(mail.outbox) == 30
+
+
+def test_registrations_are_erased_some_time_after_their_event(world, settings):
+    settings.REGISTRATION_RETENTION_DAYS = 30
+    long_ago = make_event(world["bpa"], "lang-geleden", days=-31, registration_mode="formulier")
+    recent = make_event(world["bpa"], "recent", days=-29, registration_mode="formulier")
+    upcoming = make_event(world["bpa"], "straks", days=5, registration_mode="formulier")
+    for event in (long_ago, recent, upcoming):
+        Registration.objects.create(event=event, name="Deelnemer", email=f"{event.slug}@example.org")
+    call_command("purge_registrations", stdout=StringIO())
+    assert sorted(Registration.objects.values_list("event__slug", flat=True)) == ["recent", "straks"]
+    assert Event.objects.count() == 3  # the events themselves stay in the archive
