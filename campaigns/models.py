@@ -1,7 +1,5 @@
 """Campaigns (such as #lokaalsociaal), their key dates, faces, documents and supporter signatures."""
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from network.images import ResponsiveImageField, require_alt_text
 from network.models import Document, Network, Theme
 from network.richtext import RichTextField
+from network.tokens import new_nonce
 
 DEFAULT_CONSENT_TEXT = _(
     "I support this campaign. The network keeps my name, place and email address to count my "
@@ -19,10 +18,6 @@ DEFAULT_CONSENT_TEXT = _(
     "never shown or passed on. I can have my signature erased at any time through the link in the "
     "confirmation mail."
 )
-
-
-def new_nonce():
-    return secrets.token_urlsafe(12)
 
 
 class CampaignQuerySet(models.QuerySet):

@@ -5,7 +5,6 @@ mail sent to the address differs (a confirmation link, or a note that it already
 """
 
 import logging
-import smtplib
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -13,17 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Signature
-from network.mail import send_mail
+from network.mail import MailNotSent, send_mail
 from network.tokens import make_token, read_token_parts
 
 CONFIRM = "signature-confirm"
 ERASE = "signature-erase"
 
 logger = logging.getLogger(__name__)
-
-
-class MailNotSent(Exception):
-    pass
 
 
 def record_signature(campaign, data):
@@ -68,9 +63,9 @@ def send_signature_mail(request, signature):
         template = "campaigns/mail/confirm_signature"
     try:
         send_mail(signature.email, subject, template, context, request=request)
-    except (smtplib.SMTPException, OSError) as error:
+    except MailNotSent:
         logger.exception("Signature mail for campaign %s not sent", campaign.pk)
-        raise MailNotSent from error
+        raise
 
 
 def signature_for_token(purpose, token, campaign, max_age=None):

@@ -9,7 +9,6 @@ from campaigns.models import Campaign
 from campaigns.signing import (
     CONFIRM,
     ERASE,
-    MailNotSent,
     confirm,
     links,
     record_signature,
@@ -17,6 +16,7 @@ from campaigns.signing import (
     signature_for_token,
 )
 from network import ratelimit
+from network.mail import MailNotSent
 from network.models import NewsPost
 from network.tokens import TokenError
 

@@ -8,7 +8,6 @@ from midnight of its start date to midnight after its end date.
 """
 
 import datetime
-import secrets
 import uuid
 import zoneinfo
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import Network, Theme
 from network.richtext import RichTextField
+from network.tokens import new_nonce
 
 # The time zone every event's wall-clock times are in, whatever the visitor's.
 EVENT_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -342,10 +342,6 @@ class Event(models.Model):
             raise ValidationError(errors)
 
 
-def make_nonce():
-    return secrets.token_urlsafe(16)
-
-
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
@@ -380,7 +376,7 @@ class Registration(models.Model):
     remarks = models.TextField(_("remarks"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.CONFIRMED)
     # Signed into the cancel link with the primary key, so a link cannot be guessed from a number.
-    nonce = models.CharField(max_length=32, default=make_nonce, editable=False)
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -10,7 +10,6 @@ waiting registration that fits in the free seats moves up, the oldest first.
 """
 
 import logging
-import smtplib
 
 from django.db import transaction
 from django.db.models import Sum
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
-from network.mail import send_mail
+from network.mail import MailNotSent, send_mail
 from network.tokens import TokenInvalid, make_token, read_token_parts
 
 logger = logging.getLogger(__name__)
@@ -185,7 +184,7 @@ def send_registration_mail(registration, kind, request):
             context,
             request=request,
         )
-    except (smtplib.SMTPException, OSError):
+    except MailNotSent:
         logger.exception("Could not send the %s mail of registration %s", kind, registration.pk)
 
 

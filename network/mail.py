@@ -1,5 +1,7 @@
 """Mails sent by the site: plain text and light HTML from a pair of templates."""
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -21,5 +23,13 @@ def build_mail(to, subject, template, context, *, request=None, headers=None, fr
     return message
 
 
+class MailNotSent(Exception):
+    """The mail server could not be reached or refused the message."""
+
+
 def send_mail(to, subject, template, context, **kwargs):
-    build_mail(to, subject, template, context, **kwargs).send()
+    """Build and send one mail; MailNotSent when the mail server fails."""
+    try:
+        build_mail(to, subject, template, context, **kwargs).send()
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailNotSent from error

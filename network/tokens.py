@@ -6,6 +6,8 @@ worthless for another. Reading a token gives the value, or raises TokenExpired o
 TokenInvalid, whose messages are the Dutch text to show.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,11 @@ class TokenInvalid(TokenError):
 
 class TokenExpired(TokenError):
     message = _("This link has expired. Fill in the form again and you will receive a new link.")
+
+
+def new_nonce():
+    """A random value stored with an object and signed into its links; replacing it voids them all."""
+    return secrets.token_urlsafe(16)
 
 
 def make_token(purpose, value):

@@ -7,8 +7,6 @@ second copy or a gap (see newsletter/sending.py). Erasing a subscriber deletes t
 and name and keeps only anonymous numbers: the list's counters and the anonymised deliveries.
 """
 
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Network, NewsPost
+from network.tokens import new_nonce
 
 # The consent text shown on every form that subscribes, stored with each subscription with its
 # version. Change the text only together with a new version.
@@ -25,10 +24,6 @@ CONSENT_TEXT = _(
     "lists I chose, only to send me the newsletter. It never passes them on. Every mail has a link to leave "
     "at once, and on my preferences page I can change my lists or have all my data erased."
 )
-
-
-def new_nonce():
-    return secrets.token_urlsafe(12)
 
 
 class MailingList(models.Model):

@@ -9,7 +9,6 @@ links do not, and erasing the subscriber makes every one of them worthless.
 """
 
 import logging
-import smtplib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.mail import send_mail
+from network.mail import MailNotSent, send_mail
 from network.tokens import make_token, read_token_parts
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, MailingList, Subscriber, Subscription
 
@@ -27,10 +26,6 @@ UNSUBSCRIBE = "newsletter-unsubscribe"
 PREFERENCES = "newsletter-preferences"
 
 logger = logging.getLogger(__name__)
-
-
-class MailNotSent(Exception):
-    pass
 
 
 def absolute_url(path, request=None):
@@ -99,9 +94,9 @@ def send_subscription_mail(request, subscriber, to_confirm):
         context["preferences_url"] = preferences_url(subscriber, request)
     try:
         send_mail(subscriber.email, subject, template, context, request=request)
-    except (smtplib.SMTPException, OSError) as error:
+    except MailNotSent:
         logger.exception("Newsletter confirmation mail for subscriber %s not sent", subscriber.pk)
-        raise MailNotSent from error
+        raise
 
 
 def subscriber_for_token(purpose, token, max_age=None):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from network import ratelimit
 from network.listing import paginate
+from network.mail import MailNotSent
 from network.models import Network
 from network.permissions import can_edit_network
 from network.sites import site_network
@@ -22,7 +23,7 @@ from newsletter import subscribing
 from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import CONSENT_TEXT, Issue, MailingList, Subscription
 from newsletter.sending import issue_content
-from newsletter.subscribing import CONFIRM, PREFERENCES, MailNotSent, preferences_url
+from newsletter.subscribing import CONFIRM, PREFERENCES, preferences_url
 
 # Issues per network on /nieuwsbrief/archief/; the network's own archive page has them all.
 ARCHIVE_LATEST = 5
