@@ -9,8 +9,10 @@ The waiting list is served in order of registration: when seats come free, each
 waiting registration that fits in the free seats moves up, the oldest first.
 """
 
+import functools
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -141,6 +143,20 @@ def cancel(*, registration, request):
     return True
 
 
+def erase(*, registration):
+    """Delete a registration for good (a request to erase personal data), freeing its seats like a cancellation.
+
+    The waiting list moves up as after `cancel`, and those moved up are told by mail once the
+    erasure is committed; the erased person gets no mail. Also for an event that has begun.
+    """
+    with transaction.atomic():
+        event = _lock(registration.event)
+        Registration.objects.filter(pk=registration.pk).delete()
+        promoted = _promote(event)
+    for other in promoted:
+        transaction.on_commit(functools.partial(send_registration_mail, other, "promoted", None))
+
+
 def promote_waiting(*, event, request):
     """Fill seats that came free some other way (a larger capacity, a deleted registration)."""
     with transaction.atomic():
@@ -163,6 +179,11 @@ def _subject(kind, title):
     return subjects[kind] % {"title": title}
 
 
+def _absolute_url(path, request):
+    """The host the visitor used, or SITE_URL for a mail sent without a request (an erasure by a command)."""
+    return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
+
+
 def send_registration_mail(registration, kind, request):
     """One of the registration mails; a failing mail server is logged, the registration stands."""
     event = registration.event
@@ -170,10 +191,8 @@ def send_registration_mail(registration, kind, request):
         "registration": registration,
         "event": event,
         "network": event.network,
-        "event_url": request.build_absolute_uri(event.get_absolute_url()),
-        "cancel_url": request.build_absolute_uri(
-            reverse("events:cancel", kwargs={"token": cancel_token(registration)})
-        ),
+        "event_url": _absolute_url(event.get_absolute_url(), request),
+        "cancel_url": _absolute_url(reverse("events:cancel", kwargs={"token": cancel_token(registration)}), request),
         "kind": kind,
     }
     try:

@@ -1,0 +1,72 @@
+"""Personal data in the associations app: who may edit an association and who changed its profile,
+and an association's contact address (see privacy/registry.py)."""
+
+from django.utils.translation import gettext_lazy
+
+from associations.models import Association, AssociationMembership, ProfileChange
+from privacy.registry import ANONYMISED, KEPT, Kind, describe, register
+
+
+@register
+class AssociationMemberships(Kind):
+    key = "associations.associationmembership"
+    label = gettext_lazy("Association memberships")
+    models = ("associations.AssociationMembership",)
+    order = 61
+
+    def find(self, subject):
+        return list(
+            AssociationMembership.objects.filter(user__in=[user.pk for user in subject.users])
+            .select_related("association")
+            .order_by("pk")
+        )
+
+    def export(self, membership):
+        return describe(membership, "association")
+
+
+@register
+class ProfileChanges(Kind):
+    key = "associations.profilechange"
+    label = gettext_lazy("Association profile changes you made")
+    models = ("associations.ProfileChange",)
+    order = 62
+    outcome = ANONYMISED
+    history_is_personal = False
+
+    def find(self, subject):
+        return list(
+            ProfileChange.objects.filter(user__in=[user.pk for user in subject.users])
+            .select_related("association")
+            .order_by("pk")
+        )
+
+    def export(self, change):
+        return describe(change, "association", "at", "fields")
+
+    def erase(self, records, subject):
+        # The record of the change stays; who made it is the anonymised account (privacy/personal_data.py).
+        return len(records)
+
+
+@register
+class AssociationContacts(Kind):
+    """An association's contact address is published on its profile on purpose: mentioned, never erased.
+
+    It covers no model: associations.Association is on the coverage test's list of organisations.
+    """
+
+    key = "associations.association"
+    label = gettext_lazy("Contact address of an association")
+    order = 99
+    outcome = KEPT
+    history_is_personal = False
+
+    def find(self, subject):
+        return list(Association.objects.filter(email__iexact=subject.email).order_by("pk"))
+
+    def export(self, association):
+        return describe(association, "name", "contact_person", "email")
+
+    def erase(self, records, subject):
+        return 0

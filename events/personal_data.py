@@ -1,0 +1,43 @@
+"""Personal data of the calendar: registrations for events (see privacy/registry.py)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events import registrations
+from events.models import Registration
+from privacy.registry import Kind, describe, register
+
+
+@register
+class Registrations(Kind):
+    key = "events.registration"
+    label = gettext_lazy("Event registrations")
+    models = ("events.Registration",)
+    order = 20
+
+    def find(self, subject):
+        return list(
+            Registration.objects.filter(email__iexact=subject.email)
+            .select_related("event")
+            .order_by("event__starts_at", "pk")
+        )
+
+    def export(self, registration):
+        return describe(
+            registration,
+            "event",
+            "name",
+            "email",
+            "association",
+            "people",
+            "status",
+            "remarks",
+            "created_at",
+            **{_("event date"): registration.event.start_date, _("needs"): registration.needs},
+        )
+
+    def erase(self, records, subject):
+        # As a cancellation does, so the waiting list moves up; no mail to the person erased.
+        for registration in records:
+            registrations.erase(registration=registration)
+        return len(records)

@@ -1,0 +1,68 @@
+"""Personal data in the networks app: staff's network memberships and the news they wrote, and a
+network's contact address (see privacy/registry.py)."""
+
+from django.utils.translation import gettext_lazy
+
+from network.models import Network, NetworkMembership, NewsPost
+from privacy.registry import ANONYMISED, KEPT, Kind, describe, register
+
+
+@register
+class NetworkMemberships(Kind):
+    key = "network.networkmembership"
+    label = gettext_lazy("Network memberships")
+    models = ("network.NetworkMembership",)
+    order = 60
+
+    def find(self, subject):
+        return list(
+            NetworkMembership.objects.filter(user__in=[user.pk for user in subject.users])
+            .select_related("network")
+            .order_by("pk")
+        )
+
+    def export(self, membership):
+        return describe(membership, "network")
+
+
+@register
+class NewsWritten(Kind):
+    key = "network.newspost"
+    label = gettext_lazy("News posts you wrote")
+    models = ("network.NewsPost",)
+    order = 63
+    outcome = ANONYMISED
+    history_is_personal = False
+
+    def find(self, subject):
+        return list(NewsPost.objects.filter(author__in=[user.pk for user in subject.users]).order_by("pk"))
+
+    def export(self, post):
+        return describe(post, "title", "network", "status", "publish_at", "created_at")
+
+    def erase(self, records, subject):
+        # The post stays; its author is the anonymised account (privacy/personal_data.py).
+        return len(records)
+
+
+@register
+class NetworkContacts(Kind):
+    """A network's contact address is the organisation's, public by design: mentioned, never erased.
+
+    It covers no model: network.Network is on the coverage test's list of organisations.
+    """
+
+    key = "network.network"
+    label = gettext_lazy("Contact address of a network")
+    order = 99
+    outcome = KEPT
+    history_is_personal = False
+
+    def find(self, subject):
+        return list(Network.objects.filter(email__iexact=subject.email).order_by("pk"))
+
+    def export(self, network):
+        return describe(network, "name", "email")
+
+    def erase(self, records, subject):
+        return 0
