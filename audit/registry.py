@@ -1,0 +1,166 @@
+"""What the audit trail records, in one place: every content and permission model, how an entry
+finds its network, which fields stay out, which are kept without their values, and which publishes.
+
+django-auditlog does the recording (signals on save, delete and many-to-many changes);
+`AuditlogMiddleware` makes the signed-in staff member the actor. Models holding personal data of
+the public (signatures, registrations, subscribers, subscriptions, deliveries) are deliberately
+absent: the trail must keep no copy of data people can have erased.
+"""
+
+from dataclasses import dataclass
+
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The field that puts an object online: `published` are its values that do, `offline` the one that does not."""
+
+    field: str
+    published: tuple
+    offline: object = False
+    # What setting it reads as in the trail; a newsletter issue is sent rather than published.
+    event: str = "published"
+
+    def is_published(self, value):
+        return value in self.published
+
+
+@dataclass(frozen=True)
+class Audited:
+    model: str
+    # Attribute path from an object to its network's id; None: shared by all networks (superusers only).
+    network: str | None = "network_id"
+    # Derived or bookkeeping fields (image sizes, counters, timestamps): their changes are noise.
+    exclude: tuple = ()
+    # Only these fields, when given (for models that are mostly something else, such as users).
+    include: tuple = ()
+    # Personal data: the trail notes that it changed, never the values (they could not be erased).
+    private: tuple = ()
+    m2m: tuple = ()
+    publication: Publication | None = None
+    # str() of the object is a person's name: entries name it by its kind and id instead.
+    anonymous: bool = False
+
+
+ON = Publication("published", published=(True,), offline=False)
+
+AUDITED = [
+    Audited("network.Network", network="pk", exclude=("logo_width", "logo_height")),
+    Audited("network.Theme", network=None),
+    Audited("network.Page", exclude=("updated_at",), m2m=("themes",), publication=ON),
+    Audited("network.Partner", exclude=("logo_width", "logo_height")),
+    Audited("network.Document", exclude=("size",), m2m=("themes",)),
+    Audited(
+        "network.NewsPost",
+        exclude=("hero_width", "hero_height", "created_at", "updated_at"),
+        m2m=("themes", "associations", "attachments"),
+        publication=Publication("status", published=("published",), offline="draft"),
+    ),
+    Audited("network.NewsLink", network="post.network_id"),
+    Audited("network.NetworkMembership"),
+    Audited(
+        "associations.Association",
+        exclude=("updated_at",),
+        private=("contact_person", "phone", "email"),
+        m2m=("themes",),
+        # Inactive associations are hidden from the site: switching it is taking them offline.
+        publication=Publication("is_active", published=(True,), offline=False),
+    ),
+    Audited("associations.Activity", network="association.network_id"),
+    Audited("associations.Photo", network="association.network_id", exclude=("image_width", "image_height")),
+    Audited(
+        "associations.Story", network="association.network_id", exclude=("photo_width", "photo_height"), publication=ON
+    ),
+    Audited("associations.AssociationMembership", network="association.network_id"),
+    Audited(
+        "events.Event",
+        exclude=("uid", "starts_at", "ends_at", "created_at", "updated_at"),
+        m2m=("themes",),
+        publication=ON,
+    ),
+    Audited(
+        "campaigns.Campaign",
+        exclude=("hero_width", "hero_height", "created_at", "updated_at"),
+        m2m=("themes",),
+        publication=Publication("is_published", published=(True,), offline=False),
+    ),
+    Audited("campaigns.KeyDate", network="campaign.network_id"),
+    Audited(
+        "campaigns.Face",
+        network="campaign.network_id",
+        exclude=("photo_width", "photo_height"),
+        private=("name", "role", "quote", "photo", "photo_alt"),
+        anonymous=True,
+    ),
+    Audited("campaigns.CampaignDocument", network="campaign.network_id"),
+    Audited("newsletter.MailingList", exclude=("unsubscribed_count", "erased_count")),
+    Audited(
+        "newsletter.Issue",
+        network="mailing_list.network_id",
+        exclude=("created_at", "updated_at", "sending_started_at", "sent_at", "recipient_count"),
+        m2m=("news_posts", "events"),
+        publication=Publication("status", published=("sending", "sent"), offline=None, event="sent"),
+    ),
+    # Who may do what: the permission flags and roles of staff accounts, nothing else of them.
+    Audited(
+        "auth.User",
+        network=None,
+        include=("is_active", "is_staff", "is_superuser"),
+        m2m=("groups", "user_permissions"),
+    ),
+]
+
+_registered = {}
+
+
+def config_for(model):
+    """The Audited entry of a model class, or None when the trail does not follow it."""
+    return _registered.get(model)
+
+
+def audited_models():
+    return list(_registered)
+
+
+def publication_of(model):
+    audited = config_for(model)
+    return audited.publication if audited else None
+
+
+def network_id_of(obj, path):
+    """Follow `path` ("campaign.network_id") from `obj`; None where a link is missing."""
+    value = obj
+    for name in path.split("."):
+        if value is None:
+            return None
+        try:
+            value = getattr(value, name)
+        except ObjectDoesNotExist:
+            return None
+    return value
+
+
+def _additional_data(path):
+    def get_additional_data(self):
+        """Stored with every audit entry of this object (django-auditlog calls it): its network."""
+        return {"network_id": network_id_of(self, path) if path else None}
+
+    return get_additional_data
+
+
+def register_all():
+    """Register every model of AUDITED with django-auditlog (AuditConfig.ready)."""
+    for audited in AUDITED:
+        model = apps.get_model(audited.model)
+        auditlog.register(
+            model,
+            include_fields=list(audited.include),
+            exclude_fields=list(audited.exclude),
+            m2m_fields=set(audited.m2m),
+        )
+        # django-auditlog asks the object itself for `additional_data`; the network path lives here.
+        model.get_additional_data = _additional_data(audited.network)
+        _registered[model] = audited
