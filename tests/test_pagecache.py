@@ -1,0 +1,152 @@
+"""The whole-page cache: anonymous pages come from the cache without a query, change the moment
+their network's content changes, and never leak a personal page (staff, forms, flash messages)."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from network.models import NewsPost, Theme
+from newsletter.models import MailingList
+from tests.helpers import with_mfa
+from tests.network.test_permissions import make_network
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    """The main network with two regional ones, a theme and a mailing list (faster than the demo)."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_CDN_SECONDS = 60
+    main = make_network("netwerk-tegen-armoede", 0)
+    networks = {main.slug: main}
+    for position, slug in enumerate(("trefpunt-armoede", "brussels-platform-armoede"), start=1):
+        network = make_network(slug, position)
+        network.parent = main
+        network.save()
+        networks[slug] = network
+    Theme.objects.create(name="Wonen", slug="wonen", description="Over wonen.", position=1)
+    MailingList.objects.create(network=main, name="Nieuwsbrief", slug="nieuwsbrief")
+    return networks
+
+
+def publish_news(network, title):
+    return NewsPost.objects.create(
+        network=network,
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        lead="Korte inleiding.",
+        body="<p>Tekst.</p>",
+        publish_at=timezone.now(),
+        status=NewsPost.Status.PUBLISHED,
+    )
+
+
+def test_a_second_visit_is_served_from_the_cache_without_a_query(client, demo, django_assert_num_queries):
+    first = client.get("/nieuws/")
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/nieuws/")
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    cache_control = second["Cache-Control"]
+    assert "public" in cache_control and "max-age=0" in cache_control and "s-maxage=60" in cache_control
+    # Another query string is another page.
+    assert client.get("/nieuws/?thema=wonen")["X-Page-Cache"] == "miss"
+
+
+def test_publishing_shows_at_once_on_the_lists(client, demo):
+    client.get("/nieuws/")
+    client.get("/")
+    publish_news(demo["trefpunt-armoede"], "Nieuw bericht uit Limburg")
+    for path in ("/nieuws/", "/"):
+        response = client.get(path)
+        assert response["X-Page-Cache"] == "miss", path
+        assert "Nieuw bericht uit Limburg" in response.content.decode(), path
+
+
+def test_a_change_in_one_network_leaves_another_networks_pages_cached(client, demo):
+    tpa, bpa, nta = demo["trefpunt-armoede"], demo["brussels-platform-armoede"], demo["netwerk-tegen-armoede"]
+    paths = {slug: f"/netwerken/{slug}/" for slug in (tpa.slug, bpa.slug, nta.slug)}
+    for path in paths.values():
+        assert client.get(path)["X-Page-Cache"] == "miss"
+    post = publish_news(tpa, "Trefdag in Hasselt")
+    assert client.get(paths[bpa.slug])["X-Page-Cache"] == "hit"
+    assert client.get(paths[tpa.slug])["X-Page-Cache"] == "miss"
+    # The main network's home shows its regional networks' news too.
+    assert client.get(paths[nta.slug])["X-Page-Cache"] == "miss"
+    post.delete()
+    assert client.get(paths[tpa.slug])["X-Page-Cache"] == "miss"
+    assert client.get(paths[bpa.slug])["X-Page-Cache"] == "hit"
+
+
+def test_unpublishing_and_theme_changes_drop_the_pages(client, demo):
+    post = publish_news(demo["brussels-platform-armoede"], "Tijdelijk bericht")
+    assert "Tijdelijk bericht" in client.get("/nieuws/").content.decode()
+    post.status = NewsPost.Status.DRAFT
+    post.save()
+    assert "Tijdelijk bericht" not in client.get("/nieuws/").content.decode()
+    client.get("/netwerken/brussels-platform-armoede/")
+    theme = Theme.objects.first()
+    theme.name = "Een nieuwe themanaam"
+    theme.save()  # a theme belongs to no network: every page is rebuilt
+    assert client.get("/netwerken/brussels-platform-armoede/")["X-Page-Cache"] == "miss"
+
+
+def test_conditional_get_answers_304_until_the_page_changes(client, demo):
+    etag = client.get("/nieuws/")["ETag"]
+    response = client.get("/nieuws/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response.content == b""
+    publish_news(demo["netwerk-tegen-armoede"], "Iets nieuws")
+    response = client.get("/nieuws/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+    # A page rebuilt with the same content keeps its ETag: still 304.
+    assert client.get("/agenda/", HTTP_IF_NONE_MATCH=client.get("/agenda/")["ETag"]).status_code == 304
+
+
+def test_staff_never_get_a_cached_page_and_never_fill_the_cache(demo):
+    from django.contrib.auth.models import User
+
+    anonymous = Client()
+    anonymous.get("/")
+    staff = Client()
+    staff.force_login(with_mfa(User.objects.create_superuser("s@example.org", "s@example.org", "x")))
+    response = staff.get("/")
+    assert "X-Page-Cache" not in response and "private" in response["Cache-Control"]
+    response = staff.get("/nieuws/")
+    assert "X-Page-Cache" not in response
+    assert anonymous.get("/nieuws/")["X-Page-Cache"] == "miss"
+
+
+def test_a_page_with_a_form_is_never_stored_and_its_token_stays_the_visitors(demo):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for visitor in (first, second, first):
+        response = visitor.get("/nieuwsbrief/")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+        assert "private" in response["Cache-Control"]
+    token = first.cookies["csrftoken"].value
+    html = first.get("/nieuwsbrief/").content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert second.cookies["csrftoken"].value != token
+
+
+def test_a_flash_message_is_seen_by_its_visitor_only(demo, client):
+    client.cookies["messages"] = "x"
+    response = client.get("/")
+    assert "X-Page-Cache" not in response
+    assert Client().get("/")["X-Page-Cache"] == "miss"
+
+
+def test_each_host_has_its_own_pages(demo, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    tpa = demo["trefpunt-armoede"]
+    tpa.domain = "trefpuntarmoede.be"
+    tpa.save()
+    main = Client().get("/")
+    own = Client(HTTP_HOST="trefpuntarmoede.be").get("/")
+    assert main["X-Page-Cache"] == own["X-Page-Cache"] == "miss"
+    assert tpa.name in own.content.decode().split("<main")[0]
+    assert Client(HTTP_HOST="trefpuntarmoede.be").get("/").content == own.content
+    assert Client().get("/").content == main.content != own.content
