@@ -1,0 +1,964 @@
+"""`make bench`: throughput, latency, queries and weight of the main pages on a large data set.
+
+Starts a throwaway PostgreSQL (tests/pgcluster.py), migrates, loads the demo and counts the
+SQL queries of every page on it, fills the database with `manage.py bench_data` (1,000
+associations, 10,000 news posts, 1,000 events, 50,000 subscribers) and counts again. Then it
+serves the site with gunicorn under production settings (DEBUG off, a generated secret key,
+plain http on loopback, a private Redis as the cache) and measures every page with wrk, the
+bare baseline view (DJANGO_BENCH_BASELINE=1) in the same server included: once with the page
+cache off (PAGE_CACHE_SECONDS=0) and once with it on. Before that it compares 2, 3 and 4
+workers (unless --workers is given) and keeps the best. Prints the report and writes
+docs/benchmarks.md; a "## Notes" section written by hand at the end of that file is kept.
+
+Query counts come from Django's test client in this process, on the same database and
+settings. A page whose single request takes longer than SLOW_SECONDS is not put under wrk
+(16 such requests at once would only queue up); the report gives that request's time.
+"""
+
+import argparse
+import contextlib
+import datetime
+import gzip
+import html.parser
+import http.client
+import io
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.pgcluster import PG_BIN, PostgresCluster, free_port  # noqa: E402
+
+WRK_THREADS, WRK_CONNECTIONS = 2, 16
+WARM_UP_SECONDS = 2
+SWEEP_SECONDS = 5
+WORKER_CHOICES = (2, 3, 4)
+SLOW_SECONDS = 5.0
+BASELINE_PATH = "/bench/baseline/"
+# The pages the issue's targets speak of.
+CACHED_TARGET_PAGES = ("home", "news", "news_detail", "directory", "search", "agenda")
+UNCACHED_TARGET_PAGES = ("home", "news", "directory")
+TARGETS = {"cached_ratio": 0.70, "cached_p99_ms": 25, "uncached_ratio": 0.10, "uncached_p99_ms": 100}
+HOME_BUDGET_BYTES = 100 * 1024
+MODES = ("uncached", "cached")
+
+
+@dataclass
+class WrkResult:
+    rps: float
+    p50: float
+    p75: float
+    p90: float
+    p99: float
+    requests: int
+    errors: int
+    others_cpu: float = 0.0  # share of the machine's CPU other processes used meanwhile
+
+    def ratio(self, baseline):
+        return self.rps / baseline.rps if baseline and baseline.rps else 0.0
+
+
+@dataclass
+class Weight:
+    html: int  # bytes of HTML as the view renders it
+    html_sent: int  # bytes on the wire with Accept-Encoding: br, gzip
+    css: int  # the stylesheets the page links, as sent
+    js: int  # its scripts, as sent
+    other: int  # icons and other linked files, as sent (content images left out)
+
+    @property
+    def total_sent(self):
+        return self.html_sent + self.css + self.js + self.other
+
+
+@dataclass
+class Page:
+    key: str
+    label: str
+    path: str = ""
+    queries: dict = field(default_factory=dict)  # "demo", "large", "cached" -> count
+    sql_ms: float = 0.0  # time the database took for those queries on the large data set
+    slowest: tuple = ()  # (ms, SQL) of the slowest of those queries
+    first_seconds: dict = field(default_factory=dict)  # mode -> time of the first request
+    runs: dict = field(default_factory=dict)  # mode -> WrkResult, absent when the page was too slow
+    cache_header: str = ""
+    weight: Weight | None = None
+
+
+def pages_to_measure():
+    """In the order measured: the slowest page comes last, so what it leaves behind disturbs no other page."""
+    return [
+        Page("baseline", "Bare Django view (baseline)"),
+        Page("static", "Static file (site.css)"),
+        Page("home", "Home"),
+        Page("news", "News list"),
+        Page("news_detail", "News post"),
+        Page("directory", "Directory with filters"),
+        Page("agenda", "Calendar"),
+        Page("search", "Search"),
+    ]
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+STARTED = time.monotonic()
+
+
+def log(message):
+    elapsed = int(time.monotonic() - STARTED)
+    print(f"[bench {elapsed // 60:2}:{elapsed % 60:02}] {message}", flush=True)
+
+
+# wrk --------------------------------------------------------------------------------------------
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text).groups()
+    return float(number) * UNITS_MS[unit]
+
+
+def parse_wrk(output):
+    """Requests per second, latency percentiles (ms) and errors from `wrk --latency` output."""
+    percentiles = {
+        int(share): _milliseconds(value) for share, value in re.findall(r"^\s+(\d+)%\s+(\S+)\s*$", output, re.M)
+    }
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    total = re.search(r"^\s+(\d+) requests in", output, re.M)
+    if not rps or not total or not {50, 75, 90, 99} <= set(percentiles):
+        raise BenchError(f"Could not read wrk's output:\n{output}")
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", output))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        # Sync workers close the connection after every response, which wrk may count as a read
+        # error; failed connects, writes and timeouts are real errors.
+        connect, _read, write, timeout = (int(n) for n in socket_errors.groups())
+        errors += connect + write + timeout
+    return WrkResult(
+        rps=float(rps.group(1)),
+        p50=percentiles[50],
+        p75=percentiles[75],
+        p90=percentiles[90],
+        p99=percentiles[99],
+        requests=int(total.group(1)),
+        errors=errors,
+    )
+
+
+class CpuMeter:
+    """How much of the machine's CPU went to other processes than this benchmark's while wrk ran.
+
+    Ours: this process and its descendants (gunicorn, wrk, Redis) and the PostgreSQL server's
+    processes, each with the CPU of its children that ended. Everything else busy is someone else's.
+    """
+
+    def __init__(self):
+        self.roots = {os.getpid()}
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def add_postgres(self, data_directory):
+        with contextlib.suppress(OSError, ValueError):
+            self.roots.add(int((data_directory / "postmaster.pid").read_text().split()[0]))
+
+    def sample(self):
+        """(busy ticks of the whole machine, ticks of our processes, monotonic time)."""
+        busy = 0
+        with contextlib.suppress(OSError):
+            user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+                int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+            )
+            busy = user + nice + system + irq + softirq + steal
+        parents, ticks = {}, {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    parents[int(entry.name)] = int(fields[1])
+                    # utime, stime, cutime, cstime
+                    ticks[int(entry.name)] = sum(map(int, fields[11:15]))
+        ours = 0
+        for pid, used in ticks.items():
+            ancestor = pid
+            while ancestor > 1 and ancestor not in self.roots:
+                ancestor = parents.get(ancestor, 0)
+            if ancestor in self.roots:
+                ours += used
+        return busy, ours, time.monotonic()
+
+    def others_share(self, before, after):
+        seconds = after[2] - before[2]
+        others = (after[0] - before[0]) - (after[1] - before[1])
+        return max(0.0, others / self.tick / (seconds * (os.cpu_count() or 1))) if seconds > 0 else 0.0
+
+
+CPU = CpuMeter()
+
+
+def wrk(url, seconds):
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    command += ["-H", "Accept-Encoding: br, gzip", url]
+    before = CPU.sample()
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = parse_wrk(completed.stdout)
+    result.others_cpu = CPU.others_share(before, CPU.sample())
+    return result
+
+
+# HTTP -------------------------------------------------------------------------------------------
+
+
+def fetch(port, path, encoding="br, gzip", timeout=120):
+    """(status, headers, body as sent) of one GET to the server on `port`."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def decoded(headers, body):
+    encoding = headers.get("Content-Encoding", "")
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    return body
+
+
+class LinkedFiles(html.parser.HTMLParser):
+    """The stylesheets, scripts and icons a page makes the browser load (content images left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.css, self.js, self.other = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.js.append(attrs["src"])
+        elif tag == "link" and attrs.get("href"):
+            rel = set((attrs.get("rel") or "").lower().split())
+            if "stylesheet" in rel:
+                self.css.append(attrs["href"])
+            elif rel & {"icon", "preload", "modulepreload", "manifest"}:
+                self.other.append(attrs["href"])
+
+
+def local_path(url):
+    parts = urlsplit(url)
+    if parts.netloc and parts.hostname not in {"127.0.0.1", "localhost"}:
+        raise BenchError(f"A page links a file on another host: {url}")
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def weigh(port, headers, body):
+    """The page's weight from its response and the files it links, fetched as a browser would."""
+    html = decoded(headers, body)
+    links = LinkedFiles()
+    links.feed(html.decode())
+
+    def sent(urls):
+        total = 0
+        for url in dict.fromkeys(urls):
+            status, _headers, content = fetch(port, local_path(url))
+            if status != 200:
+                raise BenchError(f"{url} answered {status}")
+            total += len(content)
+        return total
+
+    return Weight(len(html), len(body), sent(links.css), sent(links.js), sent(links.other))
+
+
+# Processes --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def redis_server(directory):
+    """A private Redis on a loopback port, without persistence."""
+    port = free_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    with open(directory / "redis.log", "wb") as output:
+        process = subprocess.Popen([*command, "--dir", str(directory)], stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise BenchError(f"redis-server did not start; see {directory / 'redis.log'}") from None
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@contextlib.contextmanager
+def gunicorn(env, workers, page_cache, log_file):
+    """The site under gunicorn with config/gunicorn.conf.py, ready once /healthz answers."""
+    port = free_port()
+    server_env = {**env, "PORT": str(port), "HOST": "127.0.0.1", "WEB_CONCURRENCY": str(workers)}
+    if not page_cache:
+        server_env["PAGE_CACHE_SECONDS"] = "0"
+    command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"]
+    with open(log_file, "ab") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=server_env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError):
+                if fetch(port, "/healthz", timeout=5)[0] == 200:
+                    break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise BenchError(f"gunicorn did not come up; see {log_file}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        # Quick shutdown: requests still queued from a slow page are dropped, not finished.
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        end_database_sessions()
+
+
+BARE_DJANGO = """from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
+from django.urls import path
+
+settings.configure(DEBUG=False, SECRET_KEY="calibration-only-" * 4, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__)
+
+
+def index(request):
+    return HttpResponse("ok\\n", content_type="text/plain")
+
+
+urlpatterns = [path("", index)]
+application = get_wsgi_application()
+"""
+
+
+def calibrate(directory, workers, duration):
+    """A Django view without any middleware, in its own gunicorn: how fast this machine is.
+
+    The issue's targets were set where such a view serves about 4,000 requests per second.
+    """
+    (directory / "bare_django.py").write_text(BARE_DJANGO)
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "GUNICORN_"))}
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(directory), "-w", str(workers)]
+    command += ["-b", f"127.0.0.1:{port}", "--max-requests", "0", "bare_django:application"]
+    with open(directory / "calibration.log", "wb") as output:
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError):
+                if fetch(port, "/", timeout=5)[0] == 200:
+                    break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise BenchError(f"the calibration server did not come up; see {directory / 'calibration.log'}")
+            time.sleep(0.2)
+        wrk(f"http://127.0.0.1:{port}/", WARM_UP_SECONDS)
+        return wrk(f"http://127.0.0.1:{port}/", duration)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+
+
+def end_database_sessions():
+    """Queries of a stopped server's workers may still run in PostgreSQL: end them before the next measurement."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+
+
+def wait_until_idle(port, limit=120):
+    """Requests still queued after wrk stops are finished before the next page is measured."""
+    deadline = time.monotonic() + limit
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            fetch(port, BASELINE_PATH, timeout=limit)
+        quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+
+
+# Django in this process -------------------------------------------------------------------------
+
+
+def setup_django(env):
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+
+
+def choose_paths(pages):
+    """The URLs measured; they exist in the demo data already, so both data sets answer the same pages."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from network.models import NewsPost
+
+    post = NewsPost.objects.published().filter(themes__isnull=False).order_by("-publish_at", "-pk").first()
+    if post is None:
+        raise BenchError("The demo has no published news post with a theme.")
+    paths = {
+        "baseline": BASELINE_PATH,
+        "static": staticfiles_storage.url("css/site.css"),
+        "home": "/",
+        "news": "/nieuws/",
+        "news_detail": post.get_absolute_url(),
+        "directory": "/verenigingen/?netwerk=netwerk-tegen-armoede&provincie=antwerpen&thema=wonen",
+        "agenda": "/agenda/",
+        "search": "/zoeken/?q=armoede",
+    }
+    for page in pages:
+        page.path = paths[page.key]
+
+
+def count_queries(pages, data_set):
+    """Queries of each page with the page cache off; on the demo data also with the page in the cache.
+
+    The home page is requested once first, which fills the small per-host caches (the site's
+    network); then each page is counted on its first request, the same way on both data sets.
+    """
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    cache.clear()
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        Client().get("/", HTTP_HOST="127.0.0.1")
+        for page in pages:
+            with CaptureQueriesContext(connection) as queries:
+                response = Client().get(page.path, HTTP_HOST="127.0.0.1")
+            if response.status_code != 200:
+                raise BenchError(f"{page.path} answered {response.status_code} on the {data_set} data set")
+            page.queries[data_set] = len(queries)
+            page.sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+            if queries.captured_queries:
+                slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
+                page.slowest = (float(slowest["time"]) * 1000, slowest["sql"])
+    if data_set == "demo":
+        # A page served from the cache does no work of its own, so its count is the same on any data set.
+        for page in pages:
+            Client().get(page.path, HTTP_HOST="127.0.0.1")
+            with CaptureQueriesContext(connection) as queries:
+                Client().get(page.path, HTTP_HOST="127.0.0.1")
+            page.queries["cached"] = len(queries)
+
+
+def data_counts():
+    from associations.models import Association
+    from events.models import Event
+    from network.models import Network, NewsPost
+    from newsletter.models import Subscriber
+
+    return {
+        "networks": Network.objects.count(),
+        "associations": Association.objects.count(),
+        "news posts": NewsPost.objects.count(),
+        "events": Event.objects.count(),
+        "subscribers": Subscriber.objects.count(),
+    }
+
+
+def prepare_database(pages, scale):
+    from django.core.management import call_command
+    from django.db import connections
+
+    log("migrate, collectstatic")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    log("load_demo; count queries on the demo data")
+    call_command("load_demo", stdout=io.StringIO())
+    choose_paths(pages)
+    count_queries(pages, "demo")
+    log(f"bench_data --scale {scale}")
+    started = time.monotonic()
+    call_command("bench_data", scale=scale, stdout=io.StringIO())
+    data_seconds = time.monotonic() - started
+    counts = data_counts()
+    log(f"{counts} in {data_seconds:.0f} s; count queries on the large data")
+    count_queries(pages, "large")
+    connections.close_all()
+    return counts, data_seconds
+
+
+# Measuring --------------------------------------------------------------------------------------
+
+
+def sweep_workers(env, pages, directory):
+    """Throughput of the baseline and of the uncached home page with 2, 3 and 4 workers."""
+    paths = {page.key: page.path for page in pages}
+    results = {}
+    for workers in WORKER_CHOICES:
+        with gunicorn(env, workers, page_cache=False, log_file=directory / "gunicorn.log") as port:
+            base = f"http://127.0.0.1:{port}"
+            results[workers] = {}
+            for key in ("baseline", "home"):
+                wrk(base + paths[key], WARM_UP_SECONDS)
+                results[workers][key] = wrk(base + paths[key], SWEEP_SECONDS)
+                wait_until_idle(port)
+        log(
+            f"{workers} workers: baseline {results[workers]['baseline'].rps:,.0f} req/s, "
+            f"uncached home {results[workers]['home'].rps:,.0f} req/s"
+        )
+    return results
+
+
+def pick_workers(results):
+    """The fewest workers within 5% of the best summed throughput (each relative to its best) of baseline and home."""
+    best = {key: max(result[key].rps for result in results.values()) or 1 for key in ("baseline", "home")}
+
+    def score(workers):
+        return sum(results[workers][key].rps / best[key] for key in best)
+
+    top = max(score(workers) for workers in results)
+    return min(workers for workers in results if score(workers) >= top * 0.95)
+
+
+def measure(env, pages, workers, page_cache, duration, directory):
+    """wrk on every page with the page cache off or on; with it off, also each page's weight."""
+    mode = MODES[1] if page_cache else MODES[0]
+    log_file = directory / "gunicorn.log"
+    log_start = log_file.stat().st_size if log_file.exists() else 0
+    with gunicorn(env, workers, page_cache, log_file) as port:
+        base = f"http://127.0.0.1:{port}"
+        for page in pages:
+            # A first visitor: warms the worker up and, with the page cache on, stores the page.
+            started = time.monotonic()
+            try:
+                status, headers, body = fetch(port, page.path)
+            except OSError as error:
+                status, headers, body = 0, {}, str(error).encode()
+            page.first_seconds[mode] = time.monotonic() - started
+            if status != 200:
+                log(f"{mode:8} {page.label}: the first request failed ({status or body.decode()}); not measured")
+                continue
+            if page.key == "static":
+                page.weight = Weight(0, 0, len(body), 0, 0)
+            elif not page_cache:
+                page.weight = weigh(port, headers, body)
+            stored = page_cache and headers.get("X-Page-Cache") == "miss"
+            if page.first_seconds[mode] > SLOW_SECONDS and not stored:
+                log(f"{mode:8} {page.label}: one request takes {page.first_seconds[mode]:.1f} s; not put under wrk")
+                continue
+            wrk(base + page.path, WARM_UP_SECONDS)
+            result = page.runs[mode] = wrk(base + page.path, duration)
+            wait_until_idle(port)
+            if page_cache:
+                page.cache_header = fetch(port, page.path)[1].get("X-Page-Cache", "")
+            log(
+                f"{mode:8} {page.label:30} {result.rps:8,.0f} req/s  p50 {result.p50:7.1f} ms  "
+                f"p99 {result.p99:7.1f} ms  others' CPU {result.others_cpu:4.0%}"
+                + (f"  {result.errors} errors" if result.errors else "")
+            )
+    # Workers recycled by max_requests (config/gunicorn.conf.py) during the pass: a new worker's start
+    # takes CPU from the others, which shows in the p99 of the page measured at that moment.
+    with open(log_file, "rb") as output:
+        output.seek(log_start)
+        return output.read().count(b"Booting worker") - workers
+
+
+# Report -----------------------------------------------------------------------------------------
+
+
+def machine():
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
+        cpu = found.group(1).strip() if found else cpu
+    memory = "unknown"
+    with contextlib.suppress(OSError, AttributeError):
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    system = platform.platform()
+    with contextlib.suppress(OSError):
+        name = re.search(r'^PRETTY_NAME="(.*)"', Path("/etc/os-release").read_text(), re.M)
+        system = f"{name.group(1)}, Linux {platform.release()}" if name else system
+
+    def version(command, pattern):
+        with contextlib.suppress(OSError):
+            completed = subprocess.run(command, capture_output=True, text=True)
+            found = re.search(pattern, completed.stdout + completed.stderr)
+            return found.group(1) if found else "unknown"
+        return "unknown"
+
+    import django
+    import gunicorn as gunicorn_package
+
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "RAM": memory,
+        "OS": system,
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "PostgreSQL": version([str(PG_BIN / "postgres"), "--version"], r"(\d+\.\d+)"),
+        "Redis": version(["redis-server", "--version"], r"v=([\d.]+)"),
+        "gunicorn": gunicorn_package.__version__,
+        "wrk": version(["wrk", "--version"], r"wrk (\S+)"),
+    }
+
+
+def ms(value):
+    return f"{value:.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def kb(value):
+    return f"{value / 1024:.1f} KB"
+
+
+def baselines(pages):
+    return {mode: next(page for page in pages if page.key == "baseline").runs.get(mode) for mode in MODES}
+
+
+def throughput_table(pages):
+    baseline = baselines(pages)
+    lines = [
+        "| page | uncached req/s | p50 ms | p99 ms | of baseline | cached req/s | p50 ms | p99 ms | of baseline "
+        "| cache | others' CPU |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for page in pages:
+        cells = [f"{page.label}<br>`{page.path}`"]
+        for mode in MODES:
+            run = page.runs.get(mode)
+            if run is None:
+                first = page.first_seconds.get(mode)
+                cells += [f"not measured: one request {first:.1f} s" if first else "not measured", "-", "-", "-"]
+                continue
+            errors = f" ({run.errors} errors)" if run.errors else ""
+            cells += [f"{run.rps:,.0f}{errors}", ms(run.p50), ms(run.p99), f"{run.ratio(baseline[mode]):.0%}"]
+        cells.append(page.cache_header or "-")
+        cells.append(" / ".join(f"{run.others_cpu:.0%}" if (run := page.runs.get(mode)) else "-" for mode in MODES))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def queries_table(pages):
+    lines = [
+        "| page | queries, demo data | queries, large data | queries, cached | SQL ms, large | HTML | HTML sent "
+        "| CSS sent | JS sent | icons sent |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page in pages:
+        weight = page.weight or Weight(0, 0, 0, 0, 0)
+        queries = [str(page.queries.get(key, "-")) for key in ("demo", "large", "cached")]
+        sizes = [kb(weight.html), kb(weight.html_sent), kb(weight.css), kb(weight.js), kb(weight.other)]
+        lines.append("| " + " | ".join([page.label, *queries, ms(page.sql_ms), *sizes]) + " |")
+    return "\n".join(lines)
+
+
+def _throughput_target(page, mode, baseline, ratio_target, p99_target):
+    run = page.runs.get(mode)
+    if run is None:
+        first = page.first_seconds.get(mode)
+        return (f"not measured: one request took {first:.1f} s" if first else "not measured"), False
+    ratio = run.ratio(baseline)
+    note = " (not from the page cache)" if mode == "cached" and page.cache_header != "hit" else ""
+    errors = f", {run.errors} errors" if run.errors else ""
+    met = ratio >= ratio_target and run.p99 < p99_target and not run.errors
+    return f"{ratio:.0%}, p99 {ms(run.p99)} ms{errors}{note}", met
+
+
+def evaluate(pages):
+    """[(target, measured, met)] for the issue's targets."""
+    by_key = {page.key: page for page in pages}
+    baseline = baselines(pages)
+    rows = []
+    for mode, keys, ratio_target, p99_target in [
+        ("cached", CACHED_TARGET_PAGES, TARGETS["cached_ratio"], TARGETS["cached_p99_ms"]),
+        ("uncached", UNCACHED_TARGET_PAGES, TARGETS["uncached_ratio"], TARGETS["uncached_p99_ms"]),
+    ]:
+        for key in keys:
+            page = by_key[key]
+            measured, met = _throughput_target(page, mode, baseline[mode], ratio_target, p99_target)
+            target = f"{mode} {page.label}: ≥ {ratio_target:.0%} of the baseline's throughput, p99 < {p99_target} ms"
+            rows.append((target, measured, met))
+    differing = [
+        f"{p.label} ({p.queries.get('demo')} → {p.queries.get('large')})"
+        for p in pages
+        if p.queries.get("demo") != p.queries.get("large")
+    ]
+    rows.append(
+        (
+            "queries per page independent of data size (demo data = large data)",
+            "equal on every page" if not differing else "differ on " + ", ".join(differing),
+            not differing,
+        )
+    )
+    home = by_key["home"].weight
+    if home is not None:
+        rows.append(
+            (
+                f"home page ≤ {HOME_BUDGET_BYTES // 1024} KB transferred before content images",
+                f"{kb(home.total_sent)} (HTML {kb(home.html_sent)}, CSS {kb(home.css)}, JS {kb(home.js)}, "
+                f"icons {kb(home.other)})",
+                home.total_sent <= HOME_BUDGET_BYTES,
+            )
+        )
+    return rows
+
+
+def targets_table(rows):
+    lines = ["| target | measured | met |", "| --- | --- | --- |"]
+    lines += [f"| {target} | {measured} | {'yes' if met else '**no**'} |" for target, measured, met in rows]
+    return "\n".join(lines)
+
+
+def sweep_table(results, chosen):
+    if not results:
+        return f"Workers given on the command line: {chosen}."
+    lines = [
+        f"Each {SWEEP_SECONDS} s of wrk with the page cache off. Chosen: **{chosen}**, the fewest workers within 5% "
+        "of the best summed throughput of baseline and home (each relative to its best).",
+        "",
+        "| workers | baseline req/s | baseline p99 ms | uncached home req/s | home p99 ms | others' CPU |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for workers, result in results.items():
+        base, home = result["baseline"], result["home"]
+        others = max(base.others_cpu, home.others_cpu)
+        lines.append(
+            f"| {workers} | {base.rps:,.0f} | {ms(base.p99)} | {home.rps:,.0f} | {ms(home.p99)} | {others:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+def slowest_queries(pages):
+    lines = ["| page | ms | query |", "| --- | ---: | --- |"]
+    for page in pages:
+        if page.slowest:
+            elapsed, sql = page.slowest
+            text = " ".join(sql.split()).replace("|", "\\|")
+            text = text if len(text) <= 300 else text[:300] + " …"
+            lines.append(f"| {page.label} | {ms(elapsed)} | `{text}` |")
+    return "\n".join(lines)
+
+
+def disturbance(pages, sweep):
+    """A sentence on how much other processes used the CPU during the measurements."""
+    runs = [run for page in pages for run in page.runs.values()]
+    runs += [run for result in sweep.values() for run in result.values()]
+    if not runs:
+        return ""
+    worst = max(run.others_cpu for run in runs)
+    mean = sum(run.others_cpu for run in runs) / len(runs)
+    sentence = f"Other processes used {mean:.0%} of the machine's CPU on average while wrk ran, {worst:.0%} at most"
+    if worst > 0.10:
+        return sentence + ": the machine was not quiet, and throughput is lower than it would be on a quiet one."
+    return sentence + "."
+
+
+def report(context):
+    pages = context["pages"]
+    calibration = context["calibration"]
+    rows = evaluate(pages)
+    missed = [target for target, _measured, met in rows if not met]
+    data = " · ".join(f"{count:,} {name}" for name, count in context["counts"].items())
+    info = {
+        **context["machine"],
+        "load average before the run": f"{context['load']:.2f} (above ~0.3, other processes share the cores)",
+        "speed of the machine": f"{calibration.rps:,.0f} req/s, p99 {ms(calibration.p99)} ms for a Django view "
+        f"without any middleware, with the same wrk and workers (others' CPU {calibration.others_cpu:.0%}); "
+        "the issue's targets assume about 4,000",
+        "server": f"gunicorn, {context['workers']} sync workers, production settings (DEBUG off, "
+        "`DJANGO_HTTPS=0` on loopback), cache in Redis"
+        + (f"; `GUNICORN_CMD_ARGS={gunicorn_args}`" if (gunicorn_args := os.environ.get("GUNICORN_CMD_ARGS")) else ""),
+        "database": "throwaway PostgreSQL cluster on the same machine (tests/pgcluster.py, fsync off)",
+        "load generator": f"wrk `-t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{context['duration']}s --latency` on the "
+        f"same machine, after one request and a {WARM_UP_SECONDS} s warm-up per page",
+    }
+    machine_rows = "\n".join(f"| {name} | {value} |" for name, value in info.items())
+    summary = (
+        "Every target is met."
+        if not missed
+        else f"**{len(missed)} of {len(rows)} targets are not met** (see Targets and the notes at the end)."
+    )
+    return f"""# Benchmarks
+
+Measured by `make bench` (`scripts/bench.py`) on {context["date"]}; the run took {context["minutes"]}.
+{summary} {disturbance(pages, context["sweep"])}
+
+## Machine
+
+| | |
+| --- | --- |
+{machine_rows}
+
+Data: {data} (`manage.py bench_data`, {context["data_seconds"]:.0f} s).
+
+## Throughput and latency
+
+Uncached: `PAGE_CACHE_SECONDS=0`, every request renders the page. Cached: the page cache as
+configured by default; "cache" is the `X-Page-Cache` header of a request after the run. "of
+baseline" compares with the bare view measured in the same server and mode. A page whose
+first request takes over {SLOW_SECONDS:.0f} s is not put under wrk. "others' CPU": the share of the
+machine's CPU that processes other than the benchmark's used during the run (uncached / cached).
+
+{throughput_table(pages)}
+
+gunicorn recycled workers (`max_requests`) {context["restarts"]["uncached"]} times while the pages were
+measured uncached and {context["restarts"]["cached"]} times cached; a starting worker takes CPU from the others.
+
+## Queries and weight
+
+Queries per request with the page cache off, counted with Django's test client on the demo data
+and on the large data, and with the page in the cache. Sizes: HTML as rendered and as sent
+(`Accept-Encoding: br, gzip`), and the stylesheets, scripts and icons the page links, as sent.
+
+{queries_table(pages)}
+
+The slowest query of each page on the large data (page cache off), for whoever makes it faster:
+
+{slowest_queries(pages)}
+
+## Targets
+
+{targets_table(rows)}
+
+## Workers
+
+{sweep_table(context["sweep"], context["workers"])}
+
+## How to run
+
+```sh
+make bench                                        # rewrites this file, keeps its Notes
+make bench BENCH_ARGS="--workers 3 --duration 5"  # skip the worker comparison, shorter runs
+```
+
+`make bench` needs the PostgreSQL 15 server binaries, `wrk` and `redis-server` (Debian packages,
+installed when run as root) and a quiet machine: other processes on the same cores lower every
+number, so the load average before the run is recorded above.
+"""
+
+
+def write_report(path, text):
+    notes = "## Notes\n\nNone yet.\n"
+    if path.exists():
+        previous = path.read_text()
+        if "\n## Notes\n" in previous:
+            notes = previous[previous.index("\n## Notes\n") + 1 :]
+    path.write_text(text + "\n" + notes)
+
+
+# Main -------------------------------------------------------------------------------------------
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="Seconds of wrk per page (default 10).")
+    parser.add_argument("--workers", type=int, help="gunicorn workers; without it 2, 3 and 4 are compared.")
+    parser.add_argument("--scale", type=float, default=1.0, help="Size of the data set for bench_data (default 1).")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="The report to write.")
+    parser.add_argument("--no-output", action="store_true", help="Print the report only.")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    for command in ("wrk", "redis-server"):
+        if not shutil.which(command):
+            raise BenchError(f"{command} is missing: apt-get install {command}")
+    load = os.getloadavg()[0]
+    if load > 0.5:
+        log(f"the load average is {load:.2f}: other processes compete for the cores, numbers will be lower")
+    pages = pages_to_measure()
+    with tempfile.TemporaryDirectory(prefix="bench-") as temporary, PostgresCluster() as cluster:
+        directory = Path(temporary)
+        CPU.add_postgres(cluster.data)
+        with redis_server(directory) as redis_url:
+            env = {
+                **os.environ,
+                "DATABASE_URL": cluster.url,
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_DEBUG": "0",
+                "DJANGO_HTTPS": "0",
+                "DJANGO_BENCH_BASELINE": "1",
+                "DJANGO_MEDIA_ROOT": str(directory / "media"),
+                # This process counts queries with a cache of its own (files without REDIS_URL).
+                "DJANGO_CACHE_DIR": str(directory / "cache"),
+                "DJANGO_LOG_LEVEL": "WARNING",
+            }
+            for name in ("REDIS_URL", "PAGE_CACHE_SECONDS", "WEB_CONCURRENCY"):
+                env.pop(name, None)
+            setup_django(env)
+            counts, data_seconds = prepare_database(pages, args.scale)
+            server_env = {**env, "REDIS_URL": redis_url}
+            sweep, workers = {}, args.workers
+            if workers is None:
+                log(f"comparing {', '.join(map(str, WORKER_CHOICES))} gunicorn workers")
+                sweep = sweep_workers(server_env, pages, directory)
+                workers = pick_workers(sweep)
+            log(f"calibration: a Django view without middleware, {workers} workers")
+            calibration = calibrate(directory, workers, args.duration)
+            log(f"calibration: {calibration.rps:,.0f} req/s, p99 {calibration.p99:.1f} ms")
+            restarts = {}
+            for page_cache, mode in zip((False, True), MODES, strict=True):
+                log(f"{workers} workers, page cache {'on' if page_cache else 'off'}")
+                restarts[mode] = measure(server_env, pages, workers, page_cache, args.duration, directory)
+    seconds = time.monotonic() - STARTED
+    text = report(
+        {
+            "machine": machine(),
+            "pages": pages,
+            "counts": counts,
+            "data_seconds": data_seconds,
+            "sweep": sweep,
+            "workers": workers,
+            "restarts": restarts,
+            "calibration": calibration,
+            "duration": args.duration,
+            "load": load,
+            "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+            "minutes": f"{int(seconds // 60)} min {int(seconds % 60)} s",
+        }
+    )
+    print(text)
+    if not args.no_output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        write_report(args.output, text)
+        log(f"written to {args.output}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except BenchError as error:
+        raise SystemExit(f"bench: {error}") from None
