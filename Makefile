@@ -40,7 +40,8 @@ run: $(VENV)/.runtime messages var/static
 	@# The background worker (newsletter sending) runs beside the server and stops with it.
 	$(DEV) $(PY) manage.py newsletter_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# Local demo only: the admin opens without a second factor (`check --deploy` warns about it).
+	$(DEV) DJANGO_STAFF_MFA_WAIVED=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, gunicorn, whitenoise serving compressed hashed files.
 # Plain http on 127.0.0.1, so HTTPS redirects are off; a local secret key is kept in var/.
@@ -57,15 +58,19 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 
 test: $(VENV)/.dev node_modules/.installed messages var/static lint
-	@scripts/require-debian-packages chromium:chromium java:default-jre-headless
+	@# wrk and redis-server: the scale-out and fault tests (tests/scale/).
+	@scripts/require-debian-packages chromium:chromium java:default-jre-headless wrk:wrk redis-server:redis-server
 	$(DEV) $(PY) manage.py check
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
-	@echo "=== pytest on SQLite ==="
-	@DATABASE_URL=sqlite:///var/test.sqlite3 $(PY) -m pytest
-	@echo "=== pytest on PostgreSQL ==="
-	@if [ -n "$${DATABASE_URL:-}" ]; then $(PY) -m pytest; \
-	else $(PY) -m tests.pgcluster run -- $(PY) -m pytest; fi
+	@# SQLite and PostgreSQL passes side by side; browser tests (axe, Nu Html Checker, journeys)
+	@# do not depend on the database and run once, in the PostgreSQL pass.
+	@scripts/test-both-databases
+
+# Throughput, latency, queries and weight of the main pages on a large data set (docs/benchmarks.md).
+bench: $(VENV)/.dev messages var/static
+	@scripts/require-debian-packages wrk:wrk redis-server:redis-server
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 requirements: $(VENV)/.runtime
 	$(VENV)/bin/pip install -q pip-tools

@@ -11,6 +11,7 @@ from associations.permissions import (
     record_profile_change,
 )
 from associations.resources import AssociationResource
+from audit.actions import PublicationActions
 
 
 class ActivityInline(admin.TabularInline):
@@ -92,7 +93,7 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(AssociationScopedAdmin):
+class StoryAdmin(PublicationActions, AssociationScopedAdmin):
     association_path = "association__"
     list_display = ["title", "association", "date", "published"]
     list_filter = ["published", "association__network"]

@@ -7,10 +7,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import PublicationActions
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
 from network.csvexport import csv_download
 from network.models import Document
 from network.permissions import NetworkScopedAdmin, network_ids
+from privacy.admin import PersonalDataActionMixin
 
 SIGNATURE_HEADER = [
     _("campaign"),
@@ -67,7 +69,7 @@ class CampaignDocumentInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(NetworkScopedAdmin):
+class CampaignAdmin(PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "starts_on", "ends_on", "status_label", "is_published", "signature_link"]
     list_filter = ["network", "is_published", "themes"]
     search_fields = ["title", "hashtag", "intro"]
@@ -150,7 +152,7 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(NetworkScopedAdmin):
+class SignatureAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
     """Signatures are the signers' own: staff read, export and erase them, never edit them."""
 
     network_lookup = "campaign__network_id"
@@ -159,7 +161,7 @@ class SignatureAdmin(NetworkScopedAdmin):
     search_fields = ["name", "email", "place"]
     list_select_related = ["campaign"]
     date_hierarchy = "created_at"
-    actions = ["export_csv"]
+    actions = ["export_csv", "personal_data"]
     fields = ["campaign", "name", "place", "email", "show_name", "consent_text", "created_at", "confirmed_at"]
     readonly_fields = fields
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Signature
+from network import pagecache
 from network.mail import MailNotSent, send_mail
 from network.tokens import make_token, read_token_parts
 
@@ -76,6 +77,10 @@ def signature_for_token(purpose, token, campaign, max_age=None):
 
 def confirm(signature):
     """Confirm once; a second call changes nothing. True when this call confirmed it."""
-    return bool(
+    confirmed = bool(
         Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
     )
+    if confirmed:
+        # The campaign page shows the count and the names: rebuild it.
+        pagecache.content_changed(signature.campaign.network_id)
+    return confirmed

@@ -15,7 +15,7 @@ from campaigns.signing import (
     send_signature_mail,
     signature_for_token,
 )
-from network import ratelimit
+from network import pagecache, ratelimit
 from network.mail import MailNotSent
 from network.models import NewsPost
 from network.tokens import TokenError
@@ -68,6 +68,7 @@ def signature_summary(campaign):
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign_detail(request, slug):
     campaign = _campaign(slug)
+    pagecache.depends_on(request, campaign.network)
     form = SignatureForm()
     status = 200
     if request.method == "POST":

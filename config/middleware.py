@@ -57,3 +57,68 @@ class AdminImportMapMiddleware:
         if request.path.startswith(str(self.prefix)):
             response._csp_update = {"script-src": [editor_importmap_hash()], "style-src": [EDITOR_STYLE_HASH]}
         return response
+
+
+class StaffMFAMiddleware:
+    """No admin page for a signed-in user who has not set up a second factor.
+
+    allauth asks for the second factor at every sign-in once it is set up, so "has TOTP"
+    means "this session passed it". Until then every /beheer/ URL leads to the page that
+    sets up the authenticator app. settings.STAFF_MFA_WAIVED (local demo only) lifts this.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = reverse_lazy("admin:index")
+
+    def __call__(self, request):
+        if (
+            request.path.startswith(str(self.prefix))
+            and request.user.is_authenticated
+            and not settings.STAFF_MFA_WAIVED
+        ):
+            from allauth.mfa.models import Authenticator
+            from allauth.mfa.utils import is_mfa_enabled
+
+            if not is_mfa_enabled(request.user, types=[Authenticator.Type.TOTP]):
+                return redirect_to_mfa_setup(request)
+        return self.get_response(request)
+
+
+def redirect_to_mfa_setup(request):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    messages.warning(
+        request,
+        _("Set up sign-in with an authenticator app first. Without it the admin stays closed."),
+    )
+    return redirect("mfa_activate_totp")
+
+
+class AccountFormStatusMiddleware:
+    """allauth re-renders a form with errors as 200; here bad input answers 400 like every other
+    form on the site, and too many failed sign-ins answer 429."""
+
+    url_names = ("account_", "mfa_", "usersessions_")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        match = request.resolver_match
+        if (
+            request.method != "POST"
+            or response.status_code != 200
+            or not (match and match.url_name and match.url_name.startswith(self.url_names))
+        ):
+            return response
+        form = (response.context_data or {}).get("form")
+        if form is not None and form.is_bound and form.errors:
+            rate_limited = any(error.code == "too_many_login_attempts" for error in form.non_field_errors().data)
+            response.status_code = 429 if rate_limited else 400
+        return response

@@ -6,6 +6,7 @@ Every variable is documented in the README's configuration table.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -61,15 +62,23 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",
     "django_prose_editor",
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "auditlog",
     "network",
     "associations",
     "events",
     "campaigns",
     "newsletter",
+    "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -79,12 +88,24 @@ MIDDLEWARE = [
     "config.middleware.AdminImportMapMiddleware",
     # Right after SecurityMiddleware: static files skip all the middleware below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 answers for pages (the page cache below sets the ETag of stored pages).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Whole pages for anonymous visitors (network/pagecache.py); before the CSRF middleware,
+    # so it sees the cookie a page with a form sets and never stores such a page.
+    "network.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "config.middleware.AccountFormStatusMiddleware",
+    # Records the signed-in staff member as the actor of audit-trail entries.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff without a second factor get no admin page (config/middleware.py).
+    "config.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -121,23 +142,75 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory on one machine, Redis when several app servers share it.
+# Cache (pages, rate limits, site lookups): Redis when REDIS_URL is set, so several app servers
+# share it. Without Redis: files in var/cache outside debug, so the gunicorn workers of one
+# machine share page invalidations and rate-limit counts; process memory under `make run`.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers "not cached" while Redis is down (config/cache.py):
+            # pages are built from the database, sign-ups work, rate limits let attempts through.
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "site",
+            # Seconds: an unreachable Redis must cost a worker little, not a hung request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
-else:
+elif DEBUG:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "site",
         }
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
+# Whole-page cache for anonymous visitors (network/pagecache.py): pages are dropped at once when
+# their network's content changes, and after PAGE_CACHE_SECONDS in any case. A CDN in front may
+# keep a page PAGE_CACHE_CDN_SECONDS (s-maxage); browsers revalidate with the ETag.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
+PAGE_CACHE_SKIP_PREFIXES = ["/beheer/", "/accounts/", "/healthz", "/media/"]
+
+# Staff accounts (django-allauth): sign-in by email address, verified addresses, password reset
+# by mail, failed sign-ins rate limited, and a second factor (TOTP app + recovery codes) that
+# every staff member must set up before any admin page opens. There is no public sign-up.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "admin:index"
+ACCOUNT_ADAPTER = "config.accounts.AccountAdapter"
+MFA_ADAPTER = "config.accounts.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# The session ends when the browser closes, and after STAFF_SESSION_HOURS in any case.
+ACCOUNT_SESSION_REMEMBER = False
+SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_HOURS", "10")) * 3600
+# Failed sign-ins: 5 per address per 15 minutes, 20 per client address per 15 minutes.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("SITE_NAME", "Netwerk tegen Armoede")
+# Only for a local demo (`make run` sets it): staff may use the admin without a second factor.
+# `check --deploy` warns while it is on.
+STAFF_MFA_WAIVED = env_bool("DJANGO_STAFF_MFA_WAIVED")
+# Every signed-in session is listed on /accounts/sessions/ and can be ended from there.
+USERSESSIONS_TRACK_ACTIVITY = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,13 +231,52 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
-# The app serves uploads from MEDIA_ROOT itself unless a web server in front (or object
-# storage) does; a single gunicorn behind a TLS proxy then needs nothing else.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads on S3-compatible object storage (django-storages) when a bucket is named, so that every
+# app server stores and serves them in one place. They are public files at stable addresses: no
+# signed URLs (whole pages are cached, and would outlive a signature), and a new upload never
+# overwrites a stored name, which is what makes a week of browser caching safe. Addresses are
+# built from MEDIA_ORIGIN without asking boto3 (that costs a millisecond per image rendition).
+MEDIA_BUCKET = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_ORIGIN = ""
+if MEDIA_BUCKET:
+    _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/")
+    _region = os.environ.get("AWS_S3_REGION_NAME", "")
+    _domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip("/")
+    if _domain:  # a CDN or web server in front of the bucket
+        _media_base = f"https://{_domain}"
+    elif _endpoint:  # another provider (or a local emulator), the bucket in the path
+        _media_base = f"{_endpoint}/{MEDIA_BUCKET}"
+    else:  # AWS itself
+        _media_base = f"https://{MEDIA_BUCKET}.s3.{_region + '.' if _region else ''}amazonaws.com"
+    _media_url = urlsplit(_media_base)
+    MEDIA_ORIGIN = f"{_media_url.scheme}://{_media_url.netloc}"
+    MEDIA_URL = f"{_media_base}/"
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            # Unset: boto3 looks further (an instance role, ~/.aws).
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": "path" if _endpoint else None,
+            "custom_domain": _media_url.netloc + _media_url.path,
+            "url_protocol": f"{_media_url.scheme}:",
+            "querystring_auth": False,
+            "file_overwrite": False,
+            # Public reading is the bucket policy's job (many buckets refuse object ACLs).
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+# The app serves uploads from MEDIA_ROOT itself unless a web server in front (or object
+# storage) does; a single gunicorn behind a TLS proxy then needs nothing else.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=not MEDIA_BUCKET)
 WHITENOISE_MAX_AGE = 3600
 
 # Outgoing mail, with the names of Django's own settings.
@@ -199,13 +311,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): everything from this site only, no inline script or
-# style, no framing, forms post only here. Uploaded media are served from this site too.
+# style, no framing, forms post only here. Uploaded media too, unless object storage serves them.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # Uploaded images come from object storage when it serves them (MEDIA_ORIGIN).
+        "img-src": [SELF, *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -229,17 +342,28 @@ PERMISSIONS_POLICY_DISABLED = [
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script here reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Netwerk tegen Armoede")
+
+# `make bench` only: mounts /bench/baseline/, a bare view every page's throughput is compared with.
+BENCH_BASELINE = env_bool("DJANGO_BENCH_BASELINE")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"database_unavailable": {"()": "config.unavailable.DatabaseUnavailableLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # While the database is down, each 503 is one warning line, not a traceback.
+        "django.request": {"filters": ["database_unavailable"]},
+    },
 }
 
 # Staff import and export associations only where they may add them (network editors).
@@ -280,3 +404,13 @@ NEWSLETTER_PENDING_DAYS = int(os.environ.get("NEWSLETTER_PENDING_DAYS", "14"))
 NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
 # Registrations are erased by `manage.py purge_registrations` this many days after their event ended.
 REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "60"))
+
+# Audit trail (django-auditlog, shaped and shown by the `audit` app): no staff IP address is kept,
+# changes are stored as JSON values, a foreign key as the name of what it points to (still
+# readable once that is deleted), and fixtures loaded raw leave no entries.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# No client-supplied correlation id header is stored with the entries.
+AUDITLOG_CID_HEADER = None

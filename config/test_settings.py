@@ -16,3 +16,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 # Tests never run collectstatic; without a root WhiteNoise serves nothing and warns of nothing.
 STATIC_ROOT = None
+# Pages are rendered on every request unless a test turns the page cache on (tests/test_pagecache.py),
+# so query counts and fresh content are what each test sees.
+PAGE_CACHE_SECONDS = 0

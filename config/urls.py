@@ -12,7 +12,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("privacy/", views.privacy, name="privacy"),
+    # The admin signs in through allauth (email, second factor, rate limits).
+    path("beheer/login/", views.admin_login, name="admin_login"),
     path("beheer/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("zoeken/", search.search, name="search"),
     path("nieuws/", include("network.news_urls")),
@@ -27,5 +30,11 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
 
+if settings.BENCH_BASELINE:
+    urlpatterns.insert(0, path("bench/baseline/", views.bench_baseline, name="bench_baseline"))
+
+handler400 = "config.views.bad_request"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"
+# allauth answers too many sign-in attempts with this view.
+handler429 = "config.views.too_many_requests"

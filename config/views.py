@@ -1,16 +1,22 @@
 """Site-wide views that belong to no single app: health, crawlers, privacy, errors."""
 
 import logging
+import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve as static_serve
+
+from config.unavailable import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +35,13 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+# Never stored by the page cache: the yardstick is a view that runs on every request.
+@never_cache
+def bench_baseline(request):
+    """`make bench`'s yardstick: every middleware, no database, a few bytes (settings.BENCH_BASELINE)."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
@@ -41,6 +54,15 @@ def robots_txt(request):
 
 
 @require_safe
+def admin_login(request):
+    """The admin's sign-in page is allauth's, which asks for the second factor."""
+    target = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        target += "?" + urlencode({"next": next_url})
+    return HttpResponseRedirect(target)
+
+
 def privacy(request):
     """The privacy statement in plain language."""
     return render(request, "privacy.html")
@@ -51,9 +73,41 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+def bad_request(request, exception):
+    """A Dutch 400 page for a request Django could not read (a broken form body, say)."""
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A Dutch 403 page when a form arrives without its security token (cookies blocked, or a
+    page open for very long)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def too_many_requests(request, exception=None):
+    """A Dutch 429 page: too many attempts from here in a short time."""
+    return render(request, "429.html", status=429)
+
+
 def server_error(request):
-    """A Dutch 500 page that needs neither the database nor the context processors."""
+    """A Dutch 500 page that needs neither the database nor the context processors; a 503 page
+    while the database is unreachable (Django calls this view inside its `except` block)."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     return HttpResponse(loader.get_template("500.html").render({"site_network": None}), status=500)
+
+
+# Seconds a visitor or crawler is asked to wait: a database restart takes a few.
+RETRY_AFTER_SECONDS = 10
+
+
+def service_unavailable(request):
+    """A Dutch 503 page, "even niet bereikbaar", rendered without the database. A persistent
+    connection broken by the outage is replaced at the next request (conn_health_checks)."""
+    response = HttpResponse(loader.get_template("503.html").render({"site_network": None}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_safe

@@ -4,10 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.actions import PublicationActions
 from events.models import Event, Registration
 from events.registrations import notify_status_change, promote_waiting
 from network.csvexport import csv_download
 from network.permissions import NetworkScopedAdmin
+from privacy.admin import PersonalDataActionMixin
 
 
 def _yes_no(value):
@@ -78,7 +80,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(NetworkScopedAdmin):
+class EventAdmin(PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "start_date", "start_time", "format_label", "status", "published", "seats"]
     list_filter = ["network", "status", "published", "registration_mode", "themes", "is_example"]
     search_fields = ["title", "intro", "place_name", "municipality"]
@@ -176,7 +178,7 @@ class EventNetworkFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(NetworkScopedAdmin):
+class RegistrationAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
     """Registrations of the events of the user's networks, to read and export; they come from the site's form."""
 
     network_lookup = "event__network_id"
@@ -185,7 +187,7 @@ class RegistrationAdmin(NetworkScopedAdmin):
     search_fields = ["name", "email", "association", "event__title"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
-    actions = ["export_csv"]
+    actions = ["export_csv", "personal_data"]
     fields = [
         "event",
         "name",

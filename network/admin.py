@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import PublicationActions
 from network.models import Document, Network, NetworkMembership, NewsLink, NewsPost, Page, Partner, Theme
 from network.permissions import NetworkScopedAdmin
 
@@ -51,7 +52,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(NetworkScopedAdmin):
+class PageAdmin(PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "position", "published", "last_reviewed"]
     list_filter = ["network", "published", "themes"]
     search_fields = ["title", "intro"]
@@ -92,7 +93,7 @@ class NewsLinkInline(admin.TabularInline):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(NetworkScopedAdmin):
+class NewsPostAdmin(PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "status", "publish_at", "is_public", "preview_link"]
     list_filter = ["network", "status", "themes"]
     search_fields = ["title", "lead"]

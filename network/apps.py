@@ -8,7 +8,10 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self):
-        from network import sections, signals  # noqa: F401
+        import config.checks  # noqa: F401
+        from network import pagecache, sections, signals  # noqa: F401
         from network.permissions import sync_roles
+
+        pagecache.connect()
 
         post_migrate.connect(sync_roles, dispatch_uid="network.sync_roles")

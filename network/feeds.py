@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.validators import slug_re
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -41,8 +42,15 @@ class NewsSelection:
 
 
 def _by_slug(model, slug):
-    """The object with this slug, None without a slug; an unknown slug raises DoesNotExist (a 404 in a feed)."""
-    return model.objects.get(slug=slug) if slug else None
+    """The object with this slug, None without a slug; an unknown slug raises DoesNotExist (a 404 in a feed).
+
+    Text no slug can be is unknown without asking the database: PostgreSQL refuses a NUL byte with an error.
+    """
+    if not slug:
+        return None
+    if not slug_re.match(slug):
+        raise model.DoesNotExist
+    return model.objects.get(slug=slug)
 
 
 class NewsFeed(Feed):

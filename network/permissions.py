@@ -36,6 +36,8 @@ ROLE_PERMISSIONS = {
         *_crud("campaigns", "campaign", "keydate", "face", "campaigndocument"),
         "campaigns.view_signature",
         "campaigns.delete_signature",
+        # Their networks' audit trail, for the kinds of content above (audit/permissions.py).
+        "audit.view_auditentry",
     ],
     Role.NEWSLETTER_MANAGER: [
         "network.view_network",

@@ -3,13 +3,20 @@
 A fixed window per scope and key: the first attempt creates the counter with the window
 as its lifetime (`cache.add`), every attempt increments it atomically (`cache.incr`), so
 two app servers sharing one cache count together. Email addresses are hashed before they
-become part of a cache key. Limits live in settings.RATE_LIMITS.
+become part of a cache key. Limits live in settings.RATE_LIMITS. While Redis is unreachable
+nothing can be counted and every attempt is allowed (logged): a sign-up form that works beats
+one that refuses everybody, and the other defences (honeypot, double opt-in) still hold.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+from config.cache import CacheUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -28,6 +35,9 @@ def _hit(scope, kind, value, limit, window):
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
+    except CacheUnavailable:
+        logger.warning("Rate limit %s/%s not counted: the cache is unreachable; the attempt is allowed", scope, kind)
+        return True
     except ValueError:  # the counter expired between add and incr
         cache.add(key, 1, timeout=window)
         count = 1

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from network import pagecache
 from network.forms import DocumentFilterForm
 from network.home import HOME_SECTIONS, THEME_SECTIONS, render_sections
 from network.models import Document, Network, Page, Theme
@@ -11,6 +12,8 @@ from network.sites import site_network
 
 
 def _home(request, network):
+    # Its regional networks' changes reach it too (pagecache.content_changed bumps the parent).
+    pagecache.depends_on(request, network)
     return render(
         request,
         "network/home.html",
@@ -48,6 +51,7 @@ def page_detail(request, network_slug, slug):
         network__slug=network_slug,
         slug=slug,
     )
+    pagecache.depends_on(request, page.network)
     return render(request, "network/page_detail.html", {"page": page, "network": page.network})
 
 
@@ -91,6 +95,7 @@ def partner_list(request, network_slug):
     """A network's funders and partners, with their attribution lines."""
     network = get_object_or_404(Network, slug=network_slug)
     partners = network.partners.all()
+    pagecache.depends_on(request, network)
     return render(request, "network/partner_list.html", {"network": network, "partners": partners})
 
 

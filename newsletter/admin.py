@@ -25,6 +25,7 @@ from network.models import NewsPost
 from network.permissions import NetworkScopedAdmin, network_ids
 from newsletter import sending, subscribing
 from newsletter.models import Delivery, Issue, MailingList, Subscriber, Subscription, validate_issue_content
+from privacy.admin import PersonalDataActionMixin
 
 SUBSCRIBER_HEADER = [
     _("email address"),
@@ -163,11 +164,12 @@ class SubscriptionAdmin(ExportMixin, NetworkScopedAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(PersonalDataActionMixin, admin.ModelAdmin):
     """For the superuser, to answer an erasure request by mail: deleting erases like the preferences page does."""
 
     list_display = ["email", "name", "created_at", "confirmed_at"]
     search_fields = ["email", "name"]
+    actions = ["personal_data"]
     fields = ["email", "name", "created_at", "confirmed_at"]
     readonly_fields = fields
 

@@ -9,8 +9,31 @@ from newsletter.models import MailingList
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# The largest id a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class MailingListsField(forms.ModelMultipleChoiceField):
+    """Mailing lists by id; an id larger than any column holds is refused like an unknown one.
+
+    Django passes such a number on to the query, where SQLite cannot bind it (OverflowError, a 500).
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                out_of_range = abs(int(pk)) > MAX_ID
+            except (TypeError, ValueError):
+                out_of_range = False  # not a number at all: Django's own check refuses it
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class ListChoiceMixin(forms.Form):
-    lists = forms.ModelMultipleChoiceField(
+    lists = MailingListsField(
         MailingList.objects.none(),
         label=_("Newsletters"),
         widget=forms.CheckboxSelectMultiple,

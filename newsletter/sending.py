@@ -45,6 +45,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.recording import record_change
+from network import pagecache
 from network.mail import build_mail
 from newsletter.models import Delivery, Issue, Subscription
 from newsletter.subscribing import PREFERENCES, UNSUBSCRIBE, absolute_url, signed_url
@@ -132,6 +134,8 @@ def start_sending(issue):
             status=Issue.Status.SENDING, sending_started_at=now
         ):
             return False
+        # The update sends no signal: the audit trail gets its "sent" entry, with the staff member, here.
+        record_change(issue, {"status": (Issue.Status.DRAFT, Issue.Status.SENDING)})
         subscriber_ids = list(
             Subscription.objects.confirmed()
             .filter(mailing_list_id=issue.mailing_list_id)
@@ -300,9 +304,11 @@ def send_batch(issue_id):
 def _continue_or_finish(issue, done):
     pending = Delivery.objects.filter(issue=issue, status=Delivery.Status.PENDING).exists()
     if not pending:
-        Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
+        if Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
             status=Issue.Status.SENT, sent_at=timezone.now()
-        )
+        ):
+            # The sent issue appears in the public archive.
+            pagecache.content_changed(issue.mailing_list.network_id)
     elif sum(done.values()):
         enqueue_batch(issue.pk)
     else:

@@ -81,3 +81,11 @@ def smtp_sink(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield sink
     controller.stop()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the second factor the admin requires."""
+    from tests.helpers import with_mfa
+
+    return with_mfa(admin_user)

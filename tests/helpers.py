@@ -16,7 +16,7 @@ def production_env(**overrides):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_", "DEFAULT_FROM_EMAIL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_", "DEFAULT_FROM_EMAIL", "AWS_"))
     }
     environment.update(
         DJANGO_SECRET_KEY="a-test-secret-key-that-is-long-enough-for-django-checks-0123456789",
@@ -63,3 +63,23 @@ def wait_for(predicate, timeout=20, interval=0.1, message="condition"):
 def mail_body(message):
     """The plain-text part of a message received by the smtp_sink fixture."""
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def with_mfa(user):
+    """Give a staff user the second factor the admin requires (an authenticator app).
+
+    Returns the user; its TOTP secret is on `user.totp_secret` for totp_code().
+    """
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user.totp_secret = generate_totp_secret()
+    TOTP.activate(user, user.totp_secret)
+    return user
+
+
+def totp_code(secret):
+    """The code an authenticator app with this secret shows right now."""
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))

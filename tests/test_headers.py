@@ -21,7 +21,8 @@ PATHS = [
     "/robots.txt",
     "/healthz",
     "/bestaat-niet/",
-    "/beheer/login/",
+    "/accounts/login/",
+    "/accounts/password/reset/",
 ]
 
 

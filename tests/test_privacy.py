@@ -15,7 +15,8 @@ POST_FORM = re.compile(r"<form[^>]*method=\"post\"", re.IGNORECASE)
 
 def test_anonymous_reading_sets_no_cookie_on_any_page_without_a_post_form(client):
     call_command("load_demo", verbosity=0)
-    paths = public_urls(client)
+    # The staff sign-in pages are linked from nowhere public; they are walked too.
+    paths = [*public_urls(client), "/accounts/login/", "/accounts/password/reset/"]
     with_form = []
     for path in paths:
         response = Client().get(path)
@@ -29,3 +30,4 @@ def test_anonymous_reading_sets_no_cookie_on_any_page_without_a_post_form(client
     assert len(paths) > 150
     assert "/" in paths and "/nieuwsbrief/" in with_form and "/acties/zorg-voor-iedereen/" in with_form
     assert "/acties/lokaalsociaal/" not in with_form  # an ended campaign has no form
+    assert "/accounts/login/" in with_form

@@ -15,7 +15,9 @@ PRINT_SETTINGS = (
     "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'db': s.DATABASES['default']['ENGINE'],"
     "'db_name': str(s.DATABASES['default']['NAME']), 'cache': s.CACHES['default']['BACKEND'],"
     "'cache_location': s.CACHES['default'].get('LOCATION'), 'email': s.EMAIL_BACKEND,"
-    "'media': str(s.MEDIA_ROOT), 'ssl_redirect': s.SECURE_SSL_REDIRECT}))"
+    "'media': str(s.MEDIA_ROOT), 'ssl_redirect': s.SECURE_SSL_REDIRECT,"
+    "'cookies': [s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE,"
+    " s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, s.CSRF_COOKIE_SAMESITE], 'hsts': s.SECURE_HSTS_SECONDS}))"
 )
 
 
@@ -36,7 +38,9 @@ def test_defaults_are_safe_debug_off_sqlite_under_var_local_cache():
     assert settings["debug"] is False
     assert settings["db"] == "django.db.backends.sqlite3"
     assert settings["db_name"] == str(PROJECT_DIR / "var" / "db.sqlite3")
-    assert settings["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    # Files, not process memory: the gunicorn workers of one machine share pages and rate limits.
+    assert settings["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert settings["cache_location"] == str(PROJECT_DIR / "var" / "cache")
     assert settings["email"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
@@ -55,13 +59,17 @@ def test_database_hosts_cache_and_media_come_from_the_environment(tmp_path):
     )
     assert settings["db"] == "django.db.backends.postgresql"
     assert settings["hosts"] == ["www.netwerktegenarmoede.be", "trefpuntarmoede.be"]
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"] == "config.cache.ResilientRedisCache"
     assert settings["cache_location"] == "redis://127.0.0.1:6379/1"
     assert settings["media"] == str(tmp_path)
 
 
 def test_https_is_enforced_by_default_in_production():
-    assert read_settings(DJANGO_HTTPS=None)["ssl_redirect"] is True
+    settings = read_settings(DJANGO_HTTPS=None)
+    assert settings["ssl_redirect"] is True
+    assert settings["hsts"] == 31536000
+    # Session and CSRF cookies: https only, out of reach of scripts, not sent along from other sites.
+    assert settings["cookies"] == [True, True, "Lax", True, True, "Lax"]
 
 
 def test_check_deploy_prints_no_warning_with_the_documented_production_settings():

@@ -40,3 +40,9 @@ def responsive_image(fieldfile, alt, sizes="100vw", loading="lazy", **attributes
         loading,
         class_attribute,
     )
+
+
+@register.simple_tag(takes_context=True)
+def absolute_media_url(context, fieldfile):
+    """The file's address for other sites (og:image): this site's, or object storage's own."""
+    return context["request"].build_absolute_uri(fieldfile.url)

@@ -8,6 +8,7 @@ from associations.models import Association
 from network.models import Network, NetworkMembership
 from network.permissions import Role
 from tests.admin_forms import admin_form_data
+from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ HEADER = "naam,slug,netwerk,gemeente,postcode,intro\n"
 def editor(client):
     own = Network.objects.create(name="Eigen", short_name="E", slug="eigen", region="vlaanderen", mission="<p>x</p>")
     Network.objects.create(name="Ander", short_name="A", slug="ander", region="limburg", mission="<p>x</p>")
-    user = User.objects.create_user("redacteur", "r@example.org", "x", is_staff=True)
+    user = with_mfa(User.objects.create_user("redacteur", "r@example.org", "x", is_staff=True))
     user.groups.add(Group.objects.get(name=Role.NETWORK_EDITOR))
     NetworkMembership.objects.create(user=user, network=own)
     client.force_login(user)
@@ -70,7 +71,7 @@ def test_good_file_previews_then_imports_on_confirm(client, editor):
 
 
 def test_association_editor_cannot_import(client, editor):
-    user = User.objects.create_user("vereniging", "v@example.org", "x", is_staff=True)
+    user = with_mfa(User.objects.create_user("vereniging", "v@example.org", "x", is_staff=True))
     user.groups.add(Group.objects.get(name=Role.ASSOCIATION_EDITOR))
     client.force_login(user)
     assert client.get("/beheer/associations/association/import/").status_code == 403

@@ -19,6 +19,7 @@ from import_export.results import Result
 from associations.models import Association
 from associations.resources import AssociationResource, error_lines, import_associations
 from network.models import Network, NetworkMembership, Theme
+from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def themes():
 @pytest.fixture
 def editor(network):
     """A network editor of `network` only."""
-    user = User.objects.create_user("editor", "editor@example.org", "x", is_staff=True)
+    user = with_mfa(User.objects.create_user("editor", "editor@example.org", "x", is_staff=True))
     NetworkMembership.objects.create(user=user, network=network)
     return user
 
@@ -391,7 +392,7 @@ def test_the_user_the_admin_passes_to_import_data_limits_the_import(network, oth
 
 
 def test_superuser_may_import_into_any_network(network, other_network):
-    admin = User.objects.create_superuser("admin", "admin@example.org", "x")
+    admin = with_mfa(User.objects.create_superuser("admin", "admin@example.org", "x"))
     foreign = T_ANKER.replace("netwerk-tegen-armoede", "limburgs-netwerk")
 
     result = import_associations(csv_dataset(DE_VONK, foreign), user=admin, dry_run=False)

@@ -10,6 +10,7 @@ from associations.models import Association, AssociationMembership, ProfileChang
 from network.models import Network, NetworkMembership
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
+from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +74,9 @@ def world():
             ),
             "profilechange": ProfileChange.objects.create(association=association, fields=["naam"]),
         }
-    users = {"superuser": User.objects.create_superuser("super", "super@example.org", "x")}
+    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
     for role, group in GROUPS.items():
-        user = User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True)
+        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
         user.groups.add(Group.objects.get(name=group))
         if role == "association_editor":
             AssociationMembership.objects.create(user=user, association=associations["linked"])

@@ -21,6 +21,7 @@ from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signatur
 from network.models import Document, NetworkMembership, NewsPost
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
+from tests.helpers import with_mfa
 from tests.network.test_permissions import make_network
 
 pytestmark = pytest.mark.django_db
@@ -115,9 +116,9 @@ def world():
     objects["own"]["newspost"] = NewsPost.objects.create(
         network=objects["own"]["network"], title="Bericht eigen", slug="bericht-eigen", lead="Kort", body="<p>x</p>"
     )
-    users = {"superuser": User.objects.create_superuser("super", "super@example.org", "x")}
+    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
     for role, group_name in GROUPS.items():
-        user = User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True)
+        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
         user.groups.add(Group.objects.get(name=group_name))
         NetworkMembership.objects.create(user=user, network=objects["own"]["network"])
         users[role] = user

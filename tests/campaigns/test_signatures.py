@@ -233,6 +233,16 @@ def test_ended_and_upcoming_campaigns_take_no_signatures(client, network, smtp_s
     assert Signature.objects.count() == 0
 
 
+def test_signature_posted_after_the_campaign_ended_says_why(client, network, smtp_sink):
+    """The form is gone from an ended campaign's page, and its refusal went with it: a 400 without a word."""
+    ended = make_campaign(network, "voorbij", days_ago=100, days_left=-1)
+    response = sign(client, ended)
+    assert response.status_code == 400
+    assert 'class="form-errors" role="alert"' in response.content.decode()
+    assert str(response.context["form"].non_field_errors()[0]) in response.content.decode()
+    assert Signature.objects.count() == 0
+
+
 def test_confirming_after_the_campaign_ended_does_not_count(client, campaign, smtp_sink):
     sign(client, campaign)
     path = link(smtp_sink.wait_for(1)[0], "bevestig")

@@ -13,6 +13,7 @@ from network.models import NetworkMembership
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
 from tests.events.conftest import make_event, nl
+from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +49,9 @@ def staff(world):
             "event": event,
             "registration": registration(event, f"Deelnemer {network.slug}", people=2, needs_diet=True),
         }
-    users = {"superuser": User.objects.create_superuser("super", "super@example.org", "x")}
+    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
     for role, group in GROUPS.items():
-        user = User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True)
+        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
         user.groups.add(Group.objects.get(name=group))
         NetworkMembership.objects.create(user=user, network=own)
         users[role] = user

@@ -16,7 +16,7 @@ from events.models import Event
 from network.models import NetworkMembership
 from network.permissions import Role
 from tests.events.conftest import make_event, nl
-from tests.helpers import PROJECT_DIR
+from tests.helpers import PROJECT_DIR, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_unknown_or_unpublished_event_is_not_found(client, world):
 
 def test_staff_of_its_network_preview_an_unpublished_event(client, world):
     draft = make_event(world["tpa"], "concept", published=False)
-    editor = User.objects.create_user("redacteur", "r@example.org", "x", is_staff=True)
+    editor = with_mfa(User.objects.create_user("redacteur", "r@example.org", "x", is_staff=True))
     editor.groups.add(Group.objects.get(name=Role.NETWORK_EDITOR))
     NetworkMembership.objects.create(user=editor, network=world["bpa"])
     client.force_login(editor)

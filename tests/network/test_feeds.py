@@ -181,6 +181,13 @@ def test_unknown_network_or_theme_is_not_found(client, world, path, query):
 
 
 @pytest.mark.parametrize("path", FEEDS)
+@pytest.mark.parametrize("query", ["?netwerk=nta%00", "?thema=%00", "?netwerk=%3Cscript%3E"])
+def test_filter_that_no_slug_can_be_is_not_found(client, world, path, query):
+    """A NUL byte in ?netwerk= reached PostgreSQL, which refused it with an error: a 500 (hostile-input sweep)."""
+    assert client.get(f"{path}{query}").status_code == 404
+
+
+@pytest.mark.parametrize("path", FEEDS)
 @pytest.mark.parametrize("status, hours", [("draft", -1), ("published", +1)])
 def test_drafts_and_scheduled_posts_stay_out_until_their_time_has_come(client, world, frozen, path, status, hours):
     post(world["nta"], "zichtbaar", when=NOW - datetime.timedelta(days=1))

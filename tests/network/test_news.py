@@ -14,6 +14,7 @@ from django.utils import timezone
 from associations.models import Association
 from network.models import NetworkMembership, NewsPost, Theme
 from network.permissions import Role
+from tests.helpers import with_mfa
 from tests.network.test_permissions import make_network
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,9 @@ def test_wrong_year_in_the_address_is_not_found(client, world):
 @pytest.fixture
 def editor(world):
     def make(network):
-        user = User.objects.create_user(f"redacteur-{network.slug}", f"{network.slug}@example.org", "x", is_staff=True)
+        user = with_mfa(
+            User.objects.create_user(f"redacteur-{network.slug}", f"{network.slug}@example.org", "x", is_staff=True)
+        )
         user.groups.add(Group.objects.get(name=Role.NETWORK_EDITOR))
         NetworkMembership.objects.create(user=user, network=network)
         return user

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from network.models import Document, Network, Page, Partner, Theme
+from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_partners_page_lists_funders_with_attribution(client, demo):
 def test_document_upload_refuses_wrong_type_fake_content_and_size(client, demo, settings):
     from django.contrib.auth.models import User
 
-    client.force_login(User.objects.create_superuser("super", "s@example.org", "x"))
+    client.force_login(with_mfa(User.objects.create_superuser("super", "s@example.org", "x")))
     settings.DOCUMENT_MAX_UPLOAD_BYTES = 1000
     before = Document.objects.count()
     cases = {

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from network.models import Document, Network, NetworkMembership, NewsPost, Page, Partner, Theme
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
+from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +112,9 @@ def world(settings, tmp_path):
             ),
         }
     theme = Theme.objects.create(name="Wonen", slug="wonen")
-    users = {"superuser": User.objects.create_superuser("super", "super@example.org", "x")}
+    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
     for role, group_name in GROUPS.items():
-        user = User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True)
+        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
         user.groups.add(Group.objects.get(name=group_name))
         NetworkMembership.objects.create(user=user, network=own)
         users[role] = user

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from network.models import Network, Page
+from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def test_every_payload_together_on_a_rendered_page(client, network):
 
 
 def test_payload_posted_through_the_admin_is_sanitised(client, network):
-    client.force_login(User.objects.create_superuser("super", "s@example.org", "x"))
+    client.force_login(with_mfa(User.objects.create_superuser("super", "s@example.org", "x")))
     response = client.post(
         "/beheer/network/page/add/",
         {

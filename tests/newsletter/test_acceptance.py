@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 from newsletter import sending
 from newsletter.models import Delivery, Issue
 from tests.conftest import SMTPSink
-from tests.helpers import PROJECT_DIR, mail_body, production_env, wait_for
+from tests.helpers import PROJECT_DIR, mail_body, production_env, wait_for, with_mfa
 from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
 
 
@@ -34,7 +34,7 @@ def test_sign_up_confirm_receive_leave_with_one_click_and_receive_nothing_more(n
     make_subscriber("blijver@example.org", mailing_list)
     visitor = Client()
     staff = Client()
-    staff.force_login(User.objects.create_superuser("redactie", "redactie@example.org", "x"))
+    staff.force_login(with_mfa(User.objects.create_superuser("redactie", "redactie@example.org", "x")))
 
     # The footer's GET form leads to the full form, address filled in.
     page = visitor.get("/nieuwsbrief/", {"email": "greet@example.org", "netwerk": network.slug})

@@ -12,6 +12,7 @@ from network.models import NetworkMembership, NewsPost
 from network.permissions import Role
 from newsletter.models import Delivery, Issue
 from tests.admin_forms import admin_form_data, admin_url
+from tests.helpers import with_mfa
 from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def make_event(network, slug, *, published=True):
 
 @pytest.fixture
 def manager(network):
-    user = User.objects.create_user("redactie", "redactie@example.org", "x", is_staff=True)
+    user = with_mfa(User.objects.create_user("redactie", "redactie@example.org", "x", is_staff=True))
     user.groups.add(Group.objects.get(name=Role.NEWSLETTER_MANAGER))
     NetworkMembership.objects.create(user=user, network=network)
     return user
@@ -99,7 +100,7 @@ def test_superuser_cannot_mix_another_networks_news_into_an_issue(client, mailin
     from tests.network.test_permissions import make_network
 
     other = make_post(make_network("ander", 1), "elders")
-    client.force_login(User.objects.create_superuser("super", "super@example.org", "x"))
+    client.force_login(with_mfa(User.objects.create_superuser("super", "super@example.org", "x")))
     data = admin_form_data(client.get(issue_url("add")).content.decode(), "issue_form")
     data.update(mailing_list=str(mailing_list.pk), subject="x", intro="x", news_posts=[str(other.pk)])
     response = client.post(issue_url("add"), data)

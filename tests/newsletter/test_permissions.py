@@ -16,6 +16,7 @@ from network.models import NetworkMembership, NewsPost
 from network.permissions import Role
 from newsletter.models import Delivery, Issue, MailingList, Subscription
 from tests.admin_forms import admin_form, admin_url
+from tests.helpers import with_mfa
 from tests.network.test_permissions import make_network
 from tests.newsletter.conftest import make_issue, make_list, make_subscriber
 
@@ -89,9 +90,9 @@ def world():
                 status=NewsPost.Status.PUBLISHED,
             ),
         }
-    users = {"superuser": User.objects.create_superuser("super", "super@example.org", "x")}
+    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
     for role, group_name in GROUPS.items():
-        user = User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True)
+        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
         user.groups.add(Group.objects.get(name=group_name))
         NetworkMembership.objects.create(user=user, network=objects["own"]["network"])
         users[role] = user
@@ -300,7 +301,7 @@ def test_csv_export_holds_own_network_rows_only_even_with_forged_ids(client, wor
 
 
 def test_view_only_without_export_permission_cannot_export(client, world):
-    user = User.objects.create_user("lezer", "lezer@example.org", "x", is_staff=True)
+    user = with_mfa(User.objects.create_user("lezer", "lezer@example.org", "x", is_staff=True))
     user.user_permissions.add(
         *Group.objects.get(name=Role.NEWSLETTER_MANAGER).permissions.exclude(codename="export_subscription")
     )

@@ -108,6 +108,19 @@ def test_invalid_sign_up_gets_dutch_errors_and_stores_nothing(client, mailing_li
     assert smtp_sink.messages == []
 
 
+@pytest.mark.parametrize("value", [str(2**63), str(-(2**63) - 1), "9" * 30])
+def test_list_id_larger_than_any_column_is_refused_like_an_unknown_one(client, mailing_list, value, smtp_sink):
+    """SQLite cannot bind such a number: the sign-up answered 500 (hostile-input sweep)."""
+    response = subscribe(client, [mailing_list], lists=[str(mailing_list.pk), value])
+    assert response.status_code == 400
+    assert "lists" in response.context["form"].errors
+    assert Subscriber.objects.count() == 0
+    subscriber = make_subscriber("lezer@example.org", mailing_list)
+    response = client.post(preferences_path(subscriber), {"action": "save", "lists": [value]})
+    assert response.status_code == 400
+    assert confirmed_lists("lezer@example.org") == {"nieuwsbrief"}
+
+
 def test_a_closed_list_cannot_be_chosen(client, mailing_list, smtp_sink):
     closed = make_list(mailing_list.network, "gesloten", is_open=False)
     response = subscribe(client, [closed])

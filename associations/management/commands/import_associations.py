@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 import tablib
+from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
@@ -72,13 +73,17 @@ class Command(BaseCommand):
         importer = find_user(user) if user else None
         dataset = read_dataset(Path(file))
         # tqdm writes to the real stream (carriage returns, no added newlines); off when it is no terminal.
-        with tqdm(
-            total=len(dataset),
-            desc=_("Checking rows"),
-            unit=_("row"),
-            file=options.get("stderr") or sys.stderr,
-            disable=True if options["verbosity"] == 0 else None,
-        ) as bar:
+        # The audit trail names the importing user as the actor of every association it saves.
+        with (
+            tqdm(
+                total=len(dataset),
+                desc=_("Checking rows"),
+                unit=_("row"),
+                file=options.get("stderr") or sys.stderr,
+                disable=True if options["verbosity"] == 0 else None,
+            ) as bar,
+            set_actor(importer),
+        ):
             result = import_associations(dataset, user=importer, dry_run=dry_run, progress=bar.update)
         lines = error_lines(result)
         if lines:

@@ -1,5 +1,6 @@
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -19,5 +20,11 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(username=email, email=email, password=password)
+        user = User.objects.create_superuser(username=email, email=email, password=password)
+        # The address counts as verified: allauth would otherwise mail a link before the first sign-in.
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
         self.stdout.write(self.style.SUCCESS(f"Staff login: {email}  password: {password}  (shown only this once)"))
+        self.stdout.write(
+            "Sign in at /beheer/. `make run` waives the second factor for this local demo; "
+            "everywhere else the admin asks each staff member to set up an authenticator app first."
+        )

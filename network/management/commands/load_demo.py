@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from auditlog.context import disable_auditlog
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -13,6 +14,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Demo content is seed data, not anybody's edit: it leaves no audit trail entries.
+        with disable_auditlog():
+            self._load()
+
+    def _load(self):
         for app_config in apps.get_app_configs():
             try:
                 demo = import_module(f"{app_config.name}.demo")
