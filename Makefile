@@ -64,7 +64,7 @@ test: $(VENV)/.dev node_modules/.installed messages var/static lint
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 	@# SQLite and PostgreSQL passes side by side; browser tests (axe, Nu Html Checker, journeys)
-	@# do not depend on the database and run once, in the PostgreSQL pass.
+	@# do not depend on the database and run once, in the SQLite pass.
 	@scripts/test-both-databases
 
 # Throughput, latency, queries and weight of the main pages on a large data set (docs/benchmarks.md).
