@@ -811,7 +811,7 @@ def report(context):
     data = " · ".join(f"{count:,} {name}" for name, count in context["counts"].items())
     info = {
         **context["machine"],
-        "load average before the run": f"{context['load']:.2f} (above ~0.3, other processes share the cores)",
+        "load average before the run": f"{context['load']:.2f}",
         "speed of the machine": f"{calibration.rps:,.0f} req/s, p99 {ms(calibration.p99)} ms for a Django view "
         f"without any middleware, with the same wrk and workers (others' CPU {calibration.others_cpu:.0%}); "
         "the issue's targets assume about 4,000",
