@@ -3,43 +3,31 @@ and an association's contact address (see privacy/registry.py)."""
 
 from django.utils.translation import gettext_lazy
 
-from associations.models import Association, AssociationMembership, ProfileChange
-from privacy.registry import ANONYMISED, KEPT, Kind, describe, register
+from associations.models import Association
+from privacy.registry import ANONYMISED, KEPT, Kind, UserOwnedKind, describe, register
 
 
 @register
-class AssociationMemberships(Kind):
+class AssociationMemberships(UserOwnedKind):
     key = "associations.associationmembership"
     label = gettext_lazy("Association memberships")
     models = ("associations.AssociationMembership",)
     order = 61
-
-    def find(self, subject):
-        return list(
-            AssociationMembership.objects.filter(user__in=[user.pk for user in subject.users])
-            .select_related("association")
-            .order_by("pk")
-        )
+    select_related = ("association",)
 
     def export(self, membership):
         return describe(membership, "association")
 
 
 @register
-class ProfileChanges(Kind):
+class ProfileChanges(UserOwnedKind):
     key = "associations.profilechange"
     label = gettext_lazy("Association profile changes you made")
     models = ("associations.ProfileChange",)
     order = 62
     outcome = ANONYMISED
     history_is_personal = False
-
-    def find(self, subject):
-        return list(
-            ProfileChange.objects.filter(user__in=[user.pk for user in subject.users])
-            .select_related("association")
-            .order_by("pk")
-        )
+    select_related = ("association",)
 
     def export(self, change):
         return describe(change, "association", "at", "fields")

@@ -3,39 +3,31 @@ network's contact address (see privacy/registry.py)."""
 
 from django.utils.translation import gettext_lazy
 
-from network.models import Network, NetworkMembership, NewsPost
-from privacy.registry import ANONYMISED, KEPT, Kind, describe, register
+from network.models import Network
+from privacy.registry import ANONYMISED, KEPT, Kind, UserOwnedKind, describe, register
 
 
 @register
-class NetworkMemberships(Kind):
+class NetworkMemberships(UserOwnedKind):
     key = "network.networkmembership"
     label = gettext_lazy("Network memberships")
     models = ("network.NetworkMembership",)
     order = 60
-
-    def find(self, subject):
-        return list(
-            NetworkMembership.objects.filter(user__in=[user.pk for user in subject.users])
-            .select_related("network")
-            .order_by("pk")
-        )
+    select_related = ("network",)
 
     def export(self, membership):
         return describe(membership, "network")
 
 
 @register
-class NewsWritten(Kind):
+class NewsWritten(UserOwnedKind):
     key = "network.newspost"
     label = gettext_lazy("News posts you wrote")
     models = ("network.NewsPost",)
     order = 63
     outcome = ANONYMISED
     history_is_personal = False
-
-    def find(self, subject):
-        return list(NewsPost.objects.filter(author__in=[user.pk for user in subject.users]).order_by("pk"))
+    user_field = "author"
 
     def export(self, post):
         return describe(post, "title", "network", "status", "publish_at", "created_at")

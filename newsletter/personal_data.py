@@ -11,8 +11,8 @@ import re
 from django.utils.translation import gettext_lazy
 
 from newsletter import subscribing
-from newsletter.models import Delivery, Issue, Subscriber, Subscription
-from privacy.registry import ANONYMISED, REMOVED, Kind, describe, register
+from newsletter.models import Delivery, Subscriber, Subscription
+from privacy.registry import ANONYMISED, REMOVED, Kind, UserOwnedKind, describe, register
 
 
 @register
@@ -94,20 +94,15 @@ class Deliveries(Kind):
 
 
 @register
-class IssuesWritten(Kind):
+class IssuesWritten(UserOwnedKind):
     key = "newsletter.issue"
     label = gettext_lazy("Newsletter issues you wrote")
     models = ("newsletter.Issue",)
     order = 64
     outcome = ANONYMISED
     history_is_personal = False
-
-    def find(self, subject):
-        return list(
-            Issue.objects.filter(created_by__in=[user.pk for user in subject.users])
-            .select_related("mailing_list__network")
-            .order_by("pk")
-        )
+    user_field = "created_by"
+    select_related = ("mailing_list__network",)
 
     def export(self, issue):
         return describe(issue, "subject", "mailing_list", "status", "created_at", "sent_at")

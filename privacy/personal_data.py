@@ -18,11 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy.registry import ANONYMISED, REMOVED, Kind, describe, register
-
-
-def _user_ids(subject):
-    return [user.pk for user in subject.users]
+from privacy.registry import ANONYMISED, REMOVED, Kind, UserOwnedKind, describe, register
 
 
 @register
@@ -91,7 +87,7 @@ class EmailAddresses(Kind):
         from allauth.account.models import EmailAddress
 
         return list(
-            EmailAddress.objects.filter(Q(user_id__in=_user_ids(subject)) | Q(email__iexact=subject.email))
+            EmailAddress.objects.filter(Q(user_id__in=subject.user_ids) | Q(email__iexact=subject.email))
             .prefetch_related("emailconfirmation_set")
             .order_by("pk")
         )
@@ -102,16 +98,11 @@ class EmailAddresses(Kind):
 
 
 @register
-class SecondFactors(Kind):
+class SecondFactors(UserOwnedKind):
     key = "mfa.authenticator"
     label = gettext_lazy("Second factors for signing in")
     models = ("mfa.Authenticator",)
     order = 52
-
-    def find(self, subject):
-        from allauth.mfa.models import Authenticator
-
-        return list(Authenticator.objects.filter(user_id__in=_user_ids(subject)).order_by("pk"))
 
     def export(self, authenticator):
         # That a second factor exists and since when; never its secret or codes.
@@ -119,16 +110,11 @@ class SecondFactors(Kind):
 
 
 @register
-class SignInSessions(Kind):
+class SignInSessions(UserOwnedKind):
     key = "usersessions.usersession"
     label = gettext_lazy("Signed-in sessions (address and browser)")
     models = ("usersessions.UserSession",)
     order = 51
-
-    def find(self, subject):
-        from allauth.usersessions.models import UserSession
-
-        return list(UserSession.objects.filter(user_id__in=_user_ids(subject)).order_by("pk"))
 
     def export(self, session):
         return describe(session, "ip", "user_agent", "created_at", "last_seen_at")
@@ -144,7 +130,7 @@ class Sessions(Kind):
     def find(self, subject):
         from allauth.usersessions.models import UserSession
 
-        user_ids = {str(pk) for pk in _user_ids(subject)}
+        user_ids = {str(pk) for pk in subject.user_ids}
         if not user_ids:
             return []
         keys = set(UserSession.objects.filter(user_id__in=user_ids).values_list("session_key", flat=True))
@@ -210,7 +196,7 @@ def _entries_about(entry_model, pk_field, subject):
 
 
 @register
-class AdminActions(Kind):
+class AdminActions(UserOwnedKind):
     """What a staff member did in the admin. Kept: the entries then name "verwijderd-<id>"."""
 
     key = "admin.logentry.actions"
@@ -219,11 +205,7 @@ class AdminActions(Kind):
     order = 90
     outcome = ANONYMISED
     history_is_personal = False
-
-    def find(self, subject):
-        return list(
-            AdminLogEntry.objects.filter(user_id__in=_user_ids(subject)).select_related("content_type").order_by("pk")
-        )
+    select_related = ("content_type",)
 
     def export(self, entry):
         return describe(
@@ -312,7 +294,7 @@ class AuditActions(Kind):
 
     def find(self, subject):
         entries = _audit_entries().objects.filter(
-            Q(actor_id__in=_user_ids(subject)) | Q(actor_email__iexact=subject.email)
+            Q(actor_id__in=subject.user_ids) | Q(actor_email__iexact=subject.email)
         )
         return list(entries.select_related("content_type").order_by("pk"))
 
