@@ -48,4 +48,5 @@ register_kind(
         (campaign.network.short_name, date_format(campaign.starts_on, "F Y")),
     ),
     position=15,
+    stored=True,
 )

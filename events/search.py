@@ -24,4 +24,5 @@ register_kind(
     describe=describe,
     snippet_fields=["intro", "description"],
     position=30,
+    stored=True,
 )

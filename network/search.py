@@ -34,8 +34,9 @@ from associations.models import Association
 from network.listing import paginate
 from network.models import Document, NewsPost, Page
 from network.richtext import RichTextField
+from network.searchindex import CONFIG as SEARCH_CONFIG
+from network.searchindex import StoredVector
 
-SEARCH_CONFIG = "dutch"
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 OVERVIEW_SIZE = 10
@@ -68,6 +69,7 @@ class SearchKind:
     describe: Callable[[object], Result]
     snippet_fields: tuple
     position: int
+    stored: bool = False
 
     def all_fields(self):
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
@@ -85,19 +87,22 @@ class SearchKind:
 _KINDS = {}
 
 
-def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=None, position=100):
+def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=None, position=100, stored=False):
     """Make a kind of public content searchable; `fields` maps weights "A"-"D" to field names.
 
     `queryset()` returns what the public may see, with the relations `describe(obj)` uses
     already joined; `describe(obj)` returns a `Result` and must not query the database.
     Snippets come from `snippet_fields`, by default every field weighted below "A".
+    `stored=True`: on PostgreSQL the table has the vector of `fields` in a column, added by a
+    `StoredSearchVector` migration (network/searchindex.py); without it every search builds
+    the vector of every row, which only a small table can afford.
     """
     fields = {weight: tuple(names) for weight, names in fields.items() if names}
     if not fields.get("A") or set(fields) - set(WEIGHTS):
         raise ValueError(f"Search kind {slug!r}: give title fields under 'A' and use only weights {WEIGHTS}.")
     if snippet_fields is None:
         snippet_fields = [name for weight in WEIGHTS[1:] for name in fields.get(weight, ())]
-    kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position)
+    kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored)
     _KINDS[slug] = kind
     return kind
 
@@ -147,10 +152,13 @@ def _plain_text(name, is_html):
 
 def _postgres_search(kind, query):
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    vector = reduce(
-        lambda left, right: left + right,
-        (SearchVector(*names, config=SEARCH_CONFIG, weight=weight) for weight, names in kind.fields.items()),
-    )
+    if kind.stored:
+        vector = StoredVector()
+    else:
+        vector = reduce(
+            lambda left, right: left + right,
+            (SearchVector(*names, config=SEARCH_CONFIG, weight=weight) for weight, names in kind.fields.items()),
+        )
     matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
     html_fields = kind.html_fields()
     parts = []
@@ -385,6 +393,7 @@ register_kind(
         post.title, post.get_absolute_url(), (post.network.short_name, _date(post.publish_at))
     ),
     position=10,
+    stored=True,
 )
 register_kind(
     "verenigingen",
@@ -398,6 +407,7 @@ register_kind(
     ),
     snippet_fields=["intro", "description"],
     position=20,
+    stored=True,
 )
 register_kind(
     "paginas",
@@ -406,6 +416,7 @@ register_kind(
     fields={"A": ["title"], "B": ["intro"], "C": ["body"]},
     describe=lambda page: Result(page.title, page.get_absolute_url(), (page.network.short_name,)),
     position=30,
+    stored=True,
 )
 register_kind(
     "documenten",
@@ -423,4 +434,5 @@ register_kind(
         ),
     ),
     position=40,
+    stored=True,
 )

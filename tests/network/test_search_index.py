@@ -1,0 +1,70 @@
+"""Stored search vectors on PostgreSQL (network/searchindex.py): the registered fields, up to date, indexed."""
+
+import pytest
+from django.db import connection
+
+from network import search as site_search
+from network.searchindex import COLUMN, vector_sql
+from tests.campaigns.conftest import make_campaign
+from tests.events.conftest import make_event
+from tests.network.test_search import association, document, get, news, nta, page, shown  # noqa: F401 (nta: fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def real_kinds():
+    """The kinds the apps register (tests may add their own for a while)."""
+    return [kind for kind in site_search.registered_kinds() if kind.slug != "themas"]
+
+
+def stale_rows(kind):
+    """Rows whose stored vector differs from the vector of the fields the kind registers now."""
+    model = kind.queryset().model
+    columns = {weight: [model._meta.get_field(name).column for name in names] for weight, names in kind.fields.items()}
+    expected = vector_sql(connection.ops.quote_name, columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), count(*) FILTER (WHERE {COLUMN} IS DISTINCT FROM ({expected})) FROM {table}")  # noqa: S608
+        return cursor.fetchone()
+
+
+def test_every_kind_of_the_site_has_a_stored_vector_of_exactly_its_registered_fields(nta):  # noqa: F811
+    news(nta, "Lokaal sociaal beleid", lead="Armoede in de gemeente.", body="<p>Een <strong>lange</strong> tekst.</p>")
+    page(nta, "Wie wij zijn", intro="Een netwerk.", body="<p>Verenigingen waar armen het woord nemen.</p>")
+    document(nta, "Memorandum", description="Onze vragen aan de gemeenten.")
+    association(nta, "De Schakel", intro="Wij komen samen.", description="<p>Elke dinsdag.</p>")
+    make_event(nta, "vorming", title="Vorming", intro="Over huren.", place_name="Zaal", description="<p>x</p>")
+    make_campaign(nta, body="<p>Teken de oproep.</p>")
+
+    kinds = real_kinds()
+
+    assert {kind.slug for kind in kinds} == {"nieuws", "acties", "verenigingen", "paginas", "agenda", "documenten"}
+    for kind in kinds:
+        assert kind.stored, kind.slug
+        rows, stale = stale_rows(kind)
+        assert (kind.slug, rows, stale) == (kind.slug, rows, 0)
+        assert rows >= 1
+
+
+def test_a_change_made_with_update_is_found_at_once(client, nta):  # noqa: F811
+    post = news(nta, "Bericht", lead="Over wonen.")
+    assert shown(get(client, q="jeugdhulp")) == {}
+
+    type(post).objects.filter(pk=post.pk).update(lead="Over jeugdhulp.")
+
+    assert shown(get(client, q="jeugdhulp")) == {"nieuws": ["Bericht"]}
+
+
+def test_every_stored_vector_has_a_gin_index_the_search_uses(nta):  # noqa: F811
+    news(nta, "Bericht", lead="Over wonen.")
+    for kind in real_kinds():
+        matches, _ranked = site_search.search_kind(kind, "wonen")
+        assert "to_tsvector" not in str(matches.query), kind.slug
+        assert f'"{COLUMN}" @@' in str(matches.query), kind.slug
+        table = connection.ops.quote_name(kind.queryset().model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            query = f"EXPLAIN SELECT 1 FROM {table} WHERE {COLUMN} @@ websearch_to_tsquery('dutch', 'wonen')"  # noqa: S608
+            cursor.execute(query)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "_search_gin" in plan, (kind.slug, plan)
