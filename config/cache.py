@@ -13,7 +13,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -30,11 +30,35 @@ class CacheUnavailable(ValueError):
 _RAISE = object()
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis client maker, keeping one `redis.Redis` per server instead of one per call.
+
+    Django builds a new `redis.Redis` for every cache operation, and each copies redis-py's
+    table of ~170 response callbacks: half a millisecond per call, more than the round trip
+    to Redis itself, and a page-cache hit makes two calls. A `redis.Redis` on a connection
+    pool is safe to share (every command borrows a connection from the pool).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """django.core.cache.backends.redis.RedisCache that answers like an empty cache while Redis is down."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClients
         self._unreachable_until = None
 
     def _call(self, operation, fallback, *args, **kwargs):

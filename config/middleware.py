@@ -5,8 +5,9 @@ import functools
 import hashlib
 import re
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
-from django.urls import reverse_lazy
+from django.urls import get_urlconf, reverse
 
 
 class PermissionsPolicyMiddleware:
@@ -40,6 +41,16 @@ def editor_importmap_hash():
 EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 
+@functools.lru_cache
+def _admin_prefix(urlconf):
+    return reverse("admin:index", urlconf=urlconf)
+
+
+def admin_prefix():
+    """The admin's URL prefix ("/beheer/"), looked up once instead of on every request."""
+    return _admin_prefix(get_urlconf() or settings.ROOT_URLCONF)
+
+
 class AdminImportMapMiddleware:
     """Let the admin's pages run the editor (its import map and its one style element) under the
     site's strict policy: exact hashes, never 'unsafe-inline'.
@@ -50,11 +61,10 @@ class AdminImportMapMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefix = reverse_lazy("admin:index")
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(str(self.prefix)):
+        if request.path.startswith(admin_prefix()):
             response._csp_update = {"script-src": [editor_importmap_hash()], "style-src": [EDITOR_STYLE_HASH]}
         return response
 
@@ -69,14 +79,9 @@ class StaffMFAMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefix = reverse_lazy("admin:index")
 
     def __call__(self, request):
-        if (
-            request.path.startswith(str(self.prefix))
-            and request.user.is_authenticated
-            and not settings.STAFF_MFA_WAIVED
-        ):
+        if request.path.startswith(admin_prefix()) and request.user.is_authenticated and not settings.STAFF_MFA_WAIVED:
             from allauth.mfa.models import Authenticator
             from allauth.mfa.utils import is_mfa_enabled
 
@@ -122,3 +127,16 @@ class AccountFormStatusMiddleware:
             rate_limited = any(error.code == "too_many_login_attempts" for error in form.non_field_errors().data)
             response.status_code = 429 if rate_limited else 400
         return response
+
+
+class StaffAuditlogMiddleware(AuditlogMiddleware):
+    """django-auditlog's actor recording, only for requests that can have a signed-in user.
+
+    It hooks the model signals around every request it wraps; a visitor without a session
+    cookie changes nothing the audit trail follows, so their requests skip that work.
+    """
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
+        return super().__call__(request)

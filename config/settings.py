@@ -82,27 +82,29 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # ETag and 304 answers for pages, also for those the page cache serves.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Whole pages for anonymous visitors (network/pagecache.py). First, so a stored page is sent
+    # without running any other middleware: it was stored with every header they add (security
+    # headers, CSP, Vary, ...) and with the cookies they set, so a page that set one (a form's
+    # CSRF cookie, a session) is never stored.
+    "network.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.AdminImportMapMiddleware",
-    # Right after SecurityMiddleware: static files skip all the middleware below.
+    # Right after the headers: static files skip all the middleware below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETag and 304 answers for pages (the page cache below sets the ETag of stored pages).
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Whole pages for anonymous visitors (network/pagecache.py); before the CSRF middleware,
-    # so it sees the cookie a page with a form sets and never stores such a page.
-    "network.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "config.middleware.AccountFormStatusMiddleware",
     # Records the signed-in staff member as the actor of audit-trail entries.
-    "auditlog.middleware.AuditlogMiddleware",
+    "config.middleware.StaffAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff without a second factor get no admin page (config/middleware.py).
     "config.middleware.StaffMFAMiddleware",

@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_request
 
 SITE = "site"
 PREFIX = "page"
@@ -72,7 +72,7 @@ def content_changed(network_id=None):
 
 def everything_changed():
     """Every stored page is stale (after a restore, an import done outside Django, ...)."""
-    cache.delete(f"{PREFIX}:networks")
+    cache.delete(NETWORKS_KEY)
     bump(SITE)
 
 
@@ -94,30 +94,62 @@ def _generations(scopes):
     return {keys[key]: value for key, value in found.items()}
 
 
+NETWORKS_KEY = f"{PREFIX}:networks"
+# The network ids this process saw last: which generations to fetch along with a page.
+_seen_network_ids = []
+
+
 def _all_scopes():
     from network.models import Network
 
-    key = f"{PREFIX}:networks"
-    ids = cache.get(key)
+    ids = cache.get(NETWORKS_KEY)
     if ids is None:
         ids = list(Network.objects.values_list("pk", flat=True))
-        cache.set(key, ids, None)
+        cache.set(NETWORKS_KEY, ids, None)
     return [SITE, *ids]
 
 
+def _stored_page(key):
+    """The stored response for `key` if it is still current, in one round trip to the cache.
+
+    The page and the generations of every network this process knows of are fetched
+    together; only a page built from a network not seen yet needs a second trip.
+    """
+    global _seen_network_ids
+    scopes = [SITE, *_seen_network_ids]
+    found = cache.get_many([key, NETWORKS_KEY, *map(_generation_key, scopes)])
+    _seen_network_ids = found.get(NETWORKS_KEY) or _seen_network_ids
+    entry = found.get(key)
+    if entry is None:
+        return None
+    response, built_from = entry
+    current = {scope: found.get(_generation_key(scope)) for scope in built_from}
+    if None in current.values():
+        current = _generations(built_from)
+    return response if current == built_from else None
+
+
 def _page_key(request):
-    raw = f"{request.get_host()}|{get_language()}|{request.get_full_path()}"
+    # The scheme too: a plain-http request must reach SecurityMiddleware's redirect, not a page.
+    raw = f"{request.scheme}|{request.get_host()}|{get_language_from_request(request)}|{request.get_full_path()}"
     return f"{PREFIX}:body:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
     """Serve and store whole pages for anonymous visitors (see the module docstring).
 
-    Listed before CsrfViewMiddleware, so it sees the cookies that middleware sets.
+    First in MIDDLEWARE: a hit runs no other middleware, and a page is stored with the headers
+    and cookies all of them added (so a page that set the CSRF cookie is never stored).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL
+
+    def __call__(self, request):
+        if request.path.startswith(self.static_prefix):
+            return self.get_response(request)  # WhiteNoise: files with their own cache headers
+        return self._page(request)
 
     def _cacheable_request(self, request):
         return (
@@ -128,7 +160,7 @@ class PageCacheMiddleware:
             and "messages" not in request.COOKIES
         )
 
-    def __call__(self, request):
+    def _page(self, request):
         if not self._cacheable_request(request):
             response = self.get_response(request)
             if settings.SESSION_COOKIE_NAME in request.COOKIES or response.cookies:
@@ -136,13 +168,10 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         key = _page_key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            response, built_from = entry
-            current = _generations(built_from)
-            if current == built_from:
-                response["X-Page-Cache"] = "hit"
-                return response
+        response = _stored_page(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
         response = self.get_response(request)
         if request.method == "GET" and self._storable(request, response):
             scopes = getattr(request, "_page_networks", None)

@@ -150,3 +150,65 @@ def test_each_host_has_its_own_pages(demo, settings):
     assert tpa.name in own.content.decode().split("<main")[0]
     assert Client(HTTP_HOST="trefpuntarmoede.be").get("/").content == own.content
     assert Client().get("/").content == main.content != own.content
+
+
+def test_a_hit_is_one_round_trip_to_the_cache_and_keeps_every_header(client, demo, monkeypatch):
+    from django.core.cache import cache
+
+    first = client.get("/nieuws/")
+    calls, depth = [], []
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            if not depth:  # the backend's get_many may call its own get: one call for the page cache
+                calls.append(name)
+            depth.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "set", "add", "incr"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+
+    second = client.get("/nieuws/")
+
+    assert second["X-Page-Cache"] == "hit" and calls == ["get_many"]
+    # Stored with the headers of every middleware, though none of them ran for the hit.
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Vary",
+    ):
+        assert second[header] == first[header], header
+
+
+def test_plain_http_is_redirected_even_when_the_https_page_is_stored(demo, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    secure = Client()
+    assert secure.get("/nieuws/", secure=True)["X-Page-Cache"] == "miss"
+    assert secure.get("/nieuws/", secure=True)["X-Page-Cache"] == "hit"
+
+    plain = Client().get("/nieuws/")
+
+    assert plain.status_code == 301 and plain["Location"] == "https://testserver/nieuws/"
+
+
+def test_static_files_pass_by_the_page_cache_untouched(demo, monkeypatch):
+    from django.contrib.auth.models import User
+    from django.core.cache import cache
+
+    staff = Client()
+    staff.force_login(with_mfa(User.objects.create_superuser("s@example.org", "s@example.org", "x")))
+    monkeypatch.setattr(
+        cache, "get_many", lambda *args, **kwargs: pytest.fail("the cache was asked for a static file")
+    )
+
+    response = staff.get("/static/css/site.css")
+
+    # WhiteNoise's answer (here a 404: the suite runs without collectstatic) as it gave it.
+    assert "private" not in response.get("Cache-Control", "")

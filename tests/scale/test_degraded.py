@@ -67,6 +67,20 @@ def test_an_unreachable_redis_answers_like_an_empty_cache_and_says_so_once(redis
     assert [record.getMessage() for record in caplog.records] == ["Cache reachable again"]
 
 
+def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_cache, redis_server):
+    client = redis_cache._cache.get_client()
+    redis_cache.set("page", "html")
+    assert redis_cache._cache.get_client(write=True) is client is redis_cache._cache.get_client()
+
+    redis_server.stop()
+    assert redis_cache.get("page") is None
+    redis_server.start()
+
+    redis_cache.set("page", "again")
+    assert redis_cache.get("page") == "again"
+    assert redis_cache._cache.get_client() is client
+
+
 def test_while_redis_is_down_a_worker_does_not_try_it_for_every_call(redis_cache, redis_server, monkeypatch):
     redis_server.stop()
     monkeypatch.setattr(config.cache, "RETRY_SECONDS", 60)
