@@ -2,7 +2,6 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -24,14 +23,7 @@ def _public_posts():
 @require_safe
 def news_list(request):
     """Public news of every network, newest first, filtered by network, theme and year."""
-    years = (
-        NewsPost.objects.published()
-        .annotate(year=ExtractYear("publish_at"))
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
-    form = NewsFilterForm(request.GET or None, years=list(years))
+    form = NewsFilterForm(request.GET or None, years=list(NewsPost.objects.public_years()))
     posts, status = form.apply(_public_posts())
     return render(
         request, "network/news_list.html", {"form": form, "page": paginate(request, posts, PER_PAGE)}, status=status

@@ -7,7 +7,7 @@ posts (the benchmark measured 9 s). On PostgreSQL a migration adds a generated c
 Other databases get no column: the site search falls back to word matching there.
 
 The column is built from the same fields and weights the kind registers
-(`register_kind(..., stored=True)`); tests/network/test_search_index.py checks on PostgreSQL
+(`register_kind(..., stored=True)`); tests/network/test_indexes.py checks on PostgreSQL
 that every stored column still equals the vector of the registered fields, so changing a
 kind's fields without a migration fails the suite.
 

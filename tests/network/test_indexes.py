@@ -1,13 +1,24 @@
-"""Stored search vectors on PostgreSQL (network/searchindex.py): the registered fields, up to date, indexed."""
+"""Indexes on PostgreSQL: stored search vectors (network/searchindex.py) and the news years, used by the queries."""
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from network import search as site_search
+from network.models import NewsPost
 from network.searchindex import COLUMN, vector_sql
 from tests.campaigns.conftest import make_campaign
 from tests.events.conftest import make_event
-from tests.network.test_search import association, document, get, news, nta, page, shown  # noqa: F401 (nta: fixture)
+from tests.network.test_search import (  # noqa: F401 (nta: fixture)
+    YESTERDAY,
+    association,
+    document,
+    get,
+    news,
+    nta,
+    page,
+    shown,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -68,3 +79,16 @@ def test_every_stored_vector_has_a_gin_index_the_search_uses(nta):  # noqa: F811
             cursor.execute(query)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "_search_gin" in plan, (kind.slug, plan)
+
+
+def test_the_years_of_the_news_list_come_from_their_index(nta):  # noqa: F811
+    news(nta, "Bericht", lead="Over wonen.")
+    years = NewsPost.objects.public_years()
+    sql, params = years.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "newspost_public_year" in plan, plan
+    assert list(years) == [timezone.localtime(YESTERDAY).year]
