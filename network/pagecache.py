@@ -129,6 +129,14 @@ def _stored_page(key):
     return response if current == built_from else None
 
 
+def _remember_networks(scopes):
+    """A page was just built from these networks: fetch their generations with the next hit."""
+    global _seen_network_ids
+    new = [scope for scope in scopes if scope != SITE and scope not in _seen_network_ids]
+    if new:
+        _seen_network_ids = [*_seen_network_ids, *new]
+
+
 def _page_key(request):
     # The scheme too: a plain-http request must reach SecurityMiddleware's redirect, not a page.
     raw = f"{request.scheme}|{request.get_host()}|{get_language_from_request(request)}|{request.get_full_path()}"
@@ -177,6 +185,7 @@ class PageCacheMiddleware:
             scopes = getattr(request, "_page_networks", None)
             scopes = [SITE, *scopes] if scopes is not None else _all_scopes()
             built_from = _generations(scopes)
+            _remember_networks(scopes)
             response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
             patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
             cache.set(key, (response, built_from), settings.PAGE_CACHE_SECONDS)
