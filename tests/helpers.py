@@ -83,3 +83,9 @@ def totp_code(secret):
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def one_quote_escaping(html):
+    """HTML with quotes escaped one way: Jinja2 (the form renderer, config/forms.py) writes
+    ' and " as &#39; and &#34;, Django's templates as &#x27; and &quot;."""
+    return html.replace("&#x27;", "&#39;").replace("&#34;", "&quot;")

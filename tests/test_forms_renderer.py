@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from events.models import Event
-from tests.helpers import with_mfa
+from tests.helpers import one_quote_escaping, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,7 @@ CLOCK = re.compile(r"\b\d\d:\d\d:\d\d\b")
 
 def normalised(response):
     html = TOKEN.sub('name="csrfmiddlewaretoken"', response.content.decode())
-    # Jinja2 escapes an apostrophe as &#39;, Django as &#x27;: the same character.
-    html = html.replace("&#x27;", "&#39;").replace("&#34;", "&quot;")
+    html = one_quote_escaping(html)
     html = CLOCK.sub("hh:mm:ss", html)  # an add form's initial time is "now"
     return BETWEEN_TAGS.sub("><", re.sub(r"\s+", " ", html))
 
