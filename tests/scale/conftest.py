@@ -267,3 +267,66 @@ def copy_database(source_url, target_url):
 
 def elapsed_since(start):
     return round(time.monotonic() - start, 2)
+
+
+class ModuleSMTPSink:
+    """A real SMTP server on a loopback port for a whole test module (app servers send to it)."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        from tests.conftest import SMTPSink
+
+        self.sink = SMTPSink()
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=free_port())
+
+    @property
+    def env(self):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": self.controller.port,
+            "EMAIL_USE_TLS": "0",
+        }
+
+
+@dataclass
+class DeployedSite:
+    """The documented deployment shape: gunicorn with several workers behind one proxy that
+    appends the client's address to X-Forwarded-For (DJANGO_PROXY_COUNT=1), Redis, PostgreSQL,
+    mail over SMTP. `client(ip)` is a visitor at that address, as the proxy reports it."""
+
+    server: object
+    redis: object
+    mail: object
+
+    @property
+    def url(self):
+        return self.server.url
+
+    def client(self, ip):
+        session = requests.Session()
+        # What nginx's `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for` sends for a
+        # visitor at `ip` (the socket address the app sees is the proxy's: 127.0.0.1).
+        session.headers["X-Forwarded-For"] = ip
+        return session
+
+
+@pytest.fixture(scope="module")
+def deployed_site(committed_db, static_root, redis_server, tmp_path_factory):
+    """One production-like site for a test module: 3 gunicorn workers, DJANGO_PROXY_COUNT=1,
+    Redis, the PostgreSQL test database, mail to a real SMTP sink (`deployed_site.mail`)."""
+    mail = ModuleSMTPSink()
+    mail.controller.start()
+    env = app_server_env(
+        static_root,
+        WEB_CONCURRENCY=3,
+        DJANGO_PROXY_COUNT=1,
+        REDIS_URL=redis_server.url,
+        DATABASE_URL=shared_database_url(),
+        **mail.env,
+    )
+    (server,) = start_app_servers(env, log_dir=tmp_path_factory.mktemp("deployed"))
+    yield DeployedSite(server=server, redis=redis_server, mail=mail.sink)
+    server.stop()
+    mail.controller.stop()
