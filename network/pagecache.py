@@ -113,8 +113,9 @@ def token_page(view):
     """For a view reached by a link with a secret in it (confirm, unsubscribe, preferences, cancel).
 
     Its page is personal even without a cookie: never stored here (the middleware checks the
-    mark, whatever the response says), never in a browser's or CDN's cache (no-store), and it
-    sends no Referer, so the link does not travel to the next page's logs.
+    mark, whatever the response says) and never in a browser's or CDN's cache (no-store). The
+    site's Referrer-Policy (same-origin) already keeps the link from other sites; "no-referrer"
+    would make browsers post the page's form with `Origin: null`, which CSRF checking refuses.
     """
 
     @wraps(view)
@@ -122,7 +123,6 @@ def token_page(view):
         request._page_personal = True
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
     wrapped.token_page = True
