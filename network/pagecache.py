@@ -43,8 +43,9 @@ from django.utils.translation import get_language_from_request
 logger = logging.getLogger(__name__)
 
 SITE = "site"
-# v2: pages stored before token pages were refused (a confirmation page among them) are never read.
 PREFIX = "page"
+# v2: pages stored before token pages were refused (a newsletter confirmation page among them)
+# are never served after an upgrade.
 BODY_PREFIX = f"{PREFIX}:body:v2"
 # The apps whose models can show on public pages: each of their models has a rule in RULES.
 APPS = {"network", "associations", "events", "campaigns", "newsletter"}

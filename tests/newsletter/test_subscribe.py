@@ -340,6 +340,7 @@ def test_unsubscribe_get_shows_one_button_and_changes_nothing(client, mailing_li
     assert html.count("<form") == 2  # the footer's GET form and the one button
     assert html.count('type="submit"') == 2
     assert not response.cookies  # no CSRF token needed, so no cookie
+    assert client.head(unsubscribe_path(subscriber, mailing_list)).status_code == 200  # a scanner's HEAD
     assert confirmed_lists("lezer@example.org") == {"nieuwsbrief"}
 
 
