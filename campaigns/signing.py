@@ -2,6 +2,9 @@
 
 The answer to the visitor is the same whether or not the address signed before; only the
 mail sent to the address differs (a confirmation link, or a note that it already counts).
+A signature keeps the data of the first post for its address: a later post, by whoever knows
+the address, changes nothing stored, so the link in the first mail confirms what that mail
+says and nothing else (the mail for a later post repeats the stored data and the same link).
 """
 
 import logging
@@ -23,20 +26,15 @@ logger = logging.getLogger(__name__)
 
 
 def record_signature(campaign, data):
-    """The signature for this address: a new pending one, or the existing one (a pending one takes the new data)."""
+    """The signature for this address: a new pending one, or the existing one unchanged (pending or not)."""
     fields = {"name": data["name"], "place": data["place"], "show_name": data["show_name"]}
     try:
         with transaction.atomic():
-            signature, created = Signature.objects.get_or_create(
+            signature, _created = Signature.objects.get_or_create(
                 campaign=campaign, email=data["email"], defaults={**fields, "consent_text": campaign.consent_text}
             )
     except IntegrityError:  # the same address posted at the same moment
-        signature, created = Signature.objects.get(campaign=campaign, email=data["email"]), False
-    if not created and not signature.is_confirmed:
-        for name, value in fields.items():
-            setattr(signature, name, value)
-        signature.consent_text = campaign.consent_text
-        signature.save(update_fields=[*fields, "consent_text"])
+        signature = Signature.objects.get(campaign=campaign, email=data["email"])
     return signature
 
 
@@ -81,6 +79,6 @@ def confirm(signature):
         Signature.objects.filter(pk=signature.pk, confirmed_at__isnull=True).update(confirmed_at=timezone.now())
     )
     if confirmed:
-        # The campaign page shows the count and the names: rebuild it.
-        pagecache.content_changed(signature.campaign.network_id)
+        # The pages showing this campaign's count, names and tally, and no other page.
+        pagecache.key_changed("campaign", signature.campaign_id)
     return confirmed

@@ -18,6 +18,7 @@ from campaigns.signing import (
 from network import pagecache, ratelimit
 from network.mail import MailNotSent
 from network.models import NewsPost
+from network.pagecache import token_page
 from network.tokens import TokenError
 
 LATEST_NAMES = 12
@@ -38,6 +39,8 @@ def campaign_list(request):
     groups[Campaign.Status.RUNNING].sort(key=lambda campaign: campaign.ends_on)
     groups[Campaign.Status.UPCOMING].sort(key=lambda campaign: campaign.starts_on)
     groups[Campaign.Status.ENDED].sort(key=lambda campaign: campaign.ends_on, reverse=True)
+    # Every card shows its campaign's count: a confirmed signature changes this page.
+    pagecache.depends_on_keys(request, *(pagecache.key("campaign", campaign.pk) for campaign in campaigns))
     context = {
         "form": form,
         "running": groups[Campaign.Status.RUNNING],
@@ -69,6 +72,7 @@ def signature_summary(campaign):
 def campaign_detail(request, slug):
     campaign = _campaign(slug)
     pagecache.depends_on(request, campaign.network)
+    pagecache.depends_on_keys(request, pagecache.key("campaign", campaign.pk))
     form = SignatureForm()
     status = 200
     if request.method == "POST":
@@ -122,8 +126,11 @@ def _link_error(request, campaign, error):
     )
 
 
+@token_page
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_signature(request, slug, token):
-    """Opening the link again is harmless: a confirmed signature stays confirmed once."""
+    """GET shows what the link confirms and one button; only the POST confirms (a mail scanner
+    opening the link changes nothing). Confirming again is harmless: it stays confirmed once."""
     campaign = _campaign(slug)
     try:
         signature = signature_for_token(CONFIRM, token, campaign)
@@ -134,11 +141,14 @@ def confirm_signature(request, slug, token):
         return render(request, "campaigns/signature_gone.html", context, status=404)
     if not signature.is_confirmed and campaign.is_ended:
         return render(request, "campaigns/confirm_too_late.html", context, status=410)
-    context["newly_confirmed"] = confirm(signature)
+    if request.method != "POST" and not signature.is_confirmed:
+        return render(request, "campaigns/confirm.html", context)
+    context["newly_confirmed"] = request.method == "POST" and confirm(signature)
     context["erase_url"] = links(request, signature)["erase_url"]
     return render(request, "campaigns/confirmed.html", context)
 
 
+@token_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def erase_signature(request, slug, token):
     """GET shows one button; POST erases the signature for good. The link never expires."""

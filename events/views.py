@@ -24,7 +24,9 @@ from events.registrations import (
     registration_for_token,
     seats_left,
 )
+from network import pagecache
 from network.listing import paginate, script_json
+from network.pagecache import token_page
 from network.permissions import can_edit_network
 from network.ratelimit import allow
 from network.tokens import TokenError
@@ -139,6 +141,8 @@ def _visible_event(request, slug, queryset=None):
 def event_detail(request, slug):
     """One event: when, where, how to take part, access, and registration."""
     event = _visible_event(request, slug, Event.objects.select_related("network").prefetch_related("themes"))
+    # The free seats change with registrations, which change no other page (network/pagecache.py RULES).
+    pagecache.depends_on_keys(request, pagecache.key("event", event.pk))
     context = {
         "event": event,
         "network": event.network,
@@ -239,7 +243,7 @@ def registration_thanks(request, slug):
     return render(request, "events/registration_thanks.html", {"event": event, "network": event.network})
 
 
-@never_cache
+@token_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_cancel(request, token):
     """A cancel link from a mail: a page with one button; pressing it cancels, pressing it again changes nothing."""

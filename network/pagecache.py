@@ -1,41 +1,53 @@
-"""Whole-page cache for anonymous visitors, invalidated per network.
+"""Whole-page cache for anonymous visitors, invalidated per network and per narrow key.
 
 A page is stored when it is the same for everybody: a GET answered 200 to a visitor without
 a session or flash-message cookie, that sets no cookie itself (a page with a POST form sets
-the CSRF cookie, so it is never stored) and does not say `private` or `no-store`.
+the CSRF cookie, so it is never stored), does not say `private` or `no-store`, and is not a
+page reached by a link with a secret in it (`token_page`: confirm, unsubscribe, preferences).
 
-Invalidation works with generation numbers kept in the shared cache: one per network and
-one for the whole site. A stored page remembers the generations it was built from; when
-content of a network is saved or deleted (signals below, or `content_changed()` where code
-uses queryset.update()), that network's generation goes up and every page built from it is
-stale at once, on every app server sharing the cache. A page says which networks it shows
-with `depends_on(request, network)`; a page that does not say depends on all of them.
+Invalidation works with generation numbers kept in the shared cache: one per network, one for
+the whole site, and one per narrow key ("campaign:12", "event:7"). A stored page remembers the
+generations it was built from; when something it shows changes, that generation goes up and
+every page built from it is stale at once, on every app server sharing the cache.
+
+Which change makes which pages stale is declared once, per model, in RULES below: the pages
+of the object's network (and of the parent network, whose pages show its regional networks'
+content), every page, the site-wide parts, only the pages that declared a narrow key (a
+confirmed signature changes its campaign's tally and nothing else), or no page at all (a
+pending signature, a subscriber). Every model of the project's apps must be declared
+(tests/test_pagecache.py); a model that is not falls back to the whole site, never to nothing.
+
+A page says which networks it shows with `depends_on(request, network)`; a page that does not
+say depends on all of them. A page that shows something narrower (a campaign's tally, an
+event's free seats) adds `depends_on_keys(request, key("campaign", pk))`. Code that changes
+such data with queryset.update() calls `content_changed()` or `key_changed()` itself.
 Pages also expire after PAGE_CACHE_SECONDS, so date-driven content ("nog 3 dagen") moves on.
 
 Hits answer with an ETag, so a browser or CDN revalidating gets a 304 without a body.
 """
 
 import hashlib
+import logging
 import time
+from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import get_language_from_request
 
+logger = logging.getLogger(__name__)
+
 SITE = "site"
 PREFIX = "page"
-# Models whose changes no public page shows (each newsletter copy sent, subscriber lists).
-IGNORED = {
-    "newsletter.subscriber",
-    "newsletter.subscription",
-    "newsletter.delivery",
-    "network.networkmembership",
-    "associations.associationmembership",
-    "associations.profilechange",
-}
+# v2: pages stored before token pages were refused (a newsletter confirmation page among them)
+# are never served after an upgrade.
+BODY_PREFIX = f"{PREFIX}:body:v2"
+# The apps whose models can show on public pages: each of their models has a rule in RULES.
 APPS = {"network", "associations", "events", "campaigns", "newsletter"}
 
 
@@ -43,15 +55,20 @@ def _generation_key(scope):
     return f"{PREFIX}:gen:{scope}"
 
 
+def key(kind, pk):
+    """A narrow dependency: "campaign:12" is what pages showing campaign 12's tally depend on."""
+    return f"{kind}:{pk}"
+
+
 def bump(*scopes):
-    """Make every page built from these scopes (network ids or SITE) stale."""
+    """Make every page built from these scopes (network ids, narrow keys or SITE) stale."""
     for scope in scopes:
-        key = _generation_key(scope)
+        generation_key = _generation_key(scope)
         try:
-            cache.incr(key)
+            cache.incr(generation_key)
         except ValueError:
             # Unknown (new, or evicted): any value differs from what stored pages remember.
-            cache.set(key, _fresh_generation(), None)
+            cache.set(generation_key, _fresh_generation(), None)
 
 
 def _fresh_generation():
@@ -70,6 +87,11 @@ def content_changed(network_id=None):
     bump(*[scope for scope in (network_id, parent_id) if scope is not None])
 
 
+def key_changed(kind, pk):
+    """Only the pages that declared `key(kind, pk)` are rebuilt (a campaign's tally, an event's seats)."""
+    bump(key(kind, pk))
+
+
 def everything_changed():
     """Every stored page is stale (after a restore, an import done outside Django, ...)."""
     cache.delete(NETWORKS_KEY)
@@ -82,21 +104,50 @@ def depends_on(request, *networks):
     request._page_networks = {network.pk for network in networks}
 
 
+def depends_on_keys(request, *keys):
+    """Declare that this page also shows data that changes without its network changing,
+    e.g. key("campaign", pk) for a campaign's signature count (see RULES)."""
+    request._page_keys = getattr(request, "_page_keys", set()) | set(keys)
+
+
+def token_page(view):
+    """For a view reached by a link with a secret in it (confirm, unsubscribe, preferences, cancel).
+
+    Its page is personal even without a cookie: never stored here (the middleware checks the
+    mark, whatever the response says) and never in a browser's or CDN's cache (no-store). The
+    site's Referrer-Policy (same-origin) already keeps the link from other sites; "no-referrer"
+    would make browsers post the page's form with `Origin: null`, which CSRF checking refuses.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request._page_personal = True
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    wrapped.token_page = True
+    return wrapped
+
+
 def _generations(scopes):
     keys = {_generation_key(scope): scope for scope in scopes}
     found = cache.get_many(list(keys))
-    missing = {key: _fresh_generation() for key in keys if key not in found}
+    missing = {generation_key: _fresh_generation() for generation_key in keys if generation_key not in found}
     if missing:
         # add(): two workers arriving at once keep one value.
-        for key, value in missing.items():
-            cache.add(key, value, None)
+        for generation_key, value in missing.items():
+            cache.add(generation_key, value, None)
         found.update(cache.get_many(list(missing)))
-    return {keys[key]: value for key, value in found.items()}
+    return {keys[generation_key]: value for generation_key, value in found.items()}
 
 
 NETWORKS_KEY = f"{PREFIX}:networks"
 # The network ids this process saw last: which generations to fetch along with a page.
 _seen_network_ids = []
+# The narrow keys of the pages this process built or served, per page: fetched along with it.
+_page_narrow_keys = {}
+NARROW_KEYS_REMEMBERED = 5000
 
 
 def _all_scopes():
@@ -109,38 +160,45 @@ def _all_scopes():
     return [SITE, *ids]
 
 
-def _stored_page(key):
-    """The stored response for `key` if it is still current, in one round trip to the cache.
+def _stored_page(page_key):
+    """The stored response for `page_key` if it is still current, in one round trip to the cache.
 
-    The page and the generations of every network this process knows of are fetched
-    together; only a page built from a network not seen yet needs a second trip.
+    The page and the generations of every network this process knows of (and of the narrow
+    keys it last saw for this page) are fetched together; only a page built from a scope not
+    seen yet needs a second trip.
     """
     global _seen_network_ids
-    scopes = [SITE, *_seen_network_ids]
-    found = cache.get_many([key, NETWORKS_KEY, *map(_generation_key, scopes)])
+    scopes = [SITE, *_seen_network_ids, *_page_narrow_keys.get(page_key, ())]
+    found = cache.get_many([page_key, NETWORKS_KEY, *map(_generation_key, scopes)])
     _seen_network_ids = found.get(NETWORKS_KEY) or _seen_network_ids
-    entry = found.get(key)
+    entry = found.get(page_key)
     if entry is None:
         return None
     response, built_from = entry
     current = {scope: found.get(_generation_key(scope)) for scope in built_from}
     if None in current.values():
         current = _generations(built_from)
+        _remember_scopes(page_key, built_from)
     return response if current == built_from else None
 
 
-def _remember_networks(scopes):
-    """A page was just built from these networks: fetch their generations with the next hit."""
+def _remember_scopes(page_key, scopes):
+    """A page was built from these scopes: fetch their generations with the next hit."""
     global _seen_network_ids
-    new = [scope for scope in scopes if scope != SITE and scope not in _seen_network_ids]
+    new = [scope for scope in scopes if isinstance(scope, int) and scope not in _seen_network_ids]
     if new:
         _seen_network_ids = [*_seen_network_ids, *new]
+    narrow = [scope for scope in scopes if isinstance(scope, str) and scope != SITE]
+    if narrow:
+        if len(_page_narrow_keys) >= NARROW_KEYS_REMEMBERED:
+            _page_narrow_keys.clear()  # costs a second round trip per page for a while, nothing else
+        _page_narrow_keys[page_key] = narrow
 
 
 def _page_key(request):
     # The scheme too: a plain-http request must reach SecurityMiddleware's redirect, not a page.
     raw = f"{request.scheme}|{request.get_host()}|{get_language_from_request(request)}|{request.get_full_path()}"
-    return f"{PREFIX}:body:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"{BODY_PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
@@ -175,26 +233,29 @@ class PageCacheMiddleware:
                 # A signed-in or personal page: never for a shared cache (CDN, proxy).
                 patch_cache_control(response, private=True)
             return response
-        key = _page_key(request)
-        response = _stored_page(key)
+        page_key = _page_key(request)
+        response = _stored_page(page_key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if request.method == "GET" and self._storable(request, response):
-            scopes = getattr(request, "_page_networks", None)
-            scopes = [SITE, *scopes] if scopes is not None else _all_scopes()
+            networks = getattr(request, "_page_networks", None)
+            scopes = [SITE, *networks] if networks is not None else _all_scopes()
+            scopes += sorted(getattr(request, "_page_keys", ()))
             built_from = _generations(scopes)
-            _remember_networks(scopes)
+            _remember_scopes(page_key, scopes)
             response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
             patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
-            cache.set(key, (response, built_from), settings.PAGE_CACHE_SECONDS)
+            cache.set(page_key, (response, built_from), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         elif response.cookies:
             patch_cache_control(response, private=True)
         return response
 
     def _storable(self, request, response):
+        if getattr(request, "_page_personal", False):
+            return False  # a page behind a secret link (token_page), whatever its headers say
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
         cache_control = response.get("Cache-Control", "")
@@ -204,31 +265,137 @@ class PageCacheMiddleware:
         return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
 
 
-def _network_id_of(instance):
-    """The network whose pages show this object, following one foreign key if needed."""
-    if hasattr(instance, "network_id"):
-        return instance.network_id
-    for field in instance._meta.concrete_fields:
-        if field.is_relation and field.many_to_one:
-            related_model = field.related_model
-            if any(f.name == "network" for f in related_model._meta.concrete_fields):
-                related_id = getattr(instance, field.attname)
-                if related_id is None:
-                    continue
-                return related_model._base_manager.filter(pk=related_id).values_list("network_id", flat=True).first()
-    return None
+# Which changes make which pages stale ------------------------------------------------------
+
+
+def _follow(instance, path):
+    """The value at `path` ("campaign.network_id") from `instance`; None where a link is missing."""
+    value = instance
+    for name in path.split("."):
+        if value is None:
+            return None
+        try:
+            value = getattr(value, name)
+        except ObjectDoesNotExist:  # deleted along with its parent (a cascade)
+            return None
+    return value
+
+
+@dataclass(frozen=True)
+class EveryPage:
+    """Shown in every page's header or footer (network names and colours, funders)."""
+
+    def changed(self, instance):
+        everything_changed()
+
+
+@dataclass(frozen=True)
+class SiteWide:
+    """Shared by all networks (themes): every page, through the SITE generation."""
+
+    def changed(self, instance):
+        bump(SITE)
+
+
+@dataclass(frozen=True)
+class OfNetwork:
+    """Shown on the pages of the network at `path`, and of its parent network."""
+
+    path: str = "network_id"
+
+    def changed(self, instance):
+        # No network found (a link missing): the whole site, never nothing.
+        content_changed(_follow(instance, self.path))
+
+
+@dataclass(frozen=True)
+class Narrow:
+    """Shown only on the pages that declared key(kind, <id at path>), and only while `shown(instance)`.
+
+    Deleting a shown object or saving it makes those pages stale; an object that is not shown
+    (a pending signature) changes no page, whatever happens to it.
+    """
+
+    kind: str
+    path: str
+    shown: object = None
+
+    def changed(self, instance):
+        if self.shown is None or self.shown(instance):
+            pk = _follow(instance, self.path)
+            if pk is not None:
+                key_changed(self.kind, pk)
+
+
+@dataclass(frozen=True)
+class NoPublicPage:
+    """On no public page (staff-only data, people's addresses, each newsletter copy)."""
+
+    def changed(self, instance):
+        pass
+
+
+def _signature_counts(signature):
+    # Pending signatures are counted and named nowhere; confirming one goes through
+    # campaigns.signing.confirm (an update(), no signal), which calls key_changed itself.
+    return signature.confirmed_at is not None
+
+
+# Every model of APPS, by label. A new model needs a line here (tests/test_pagecache.py says so).
+RULES = {
+    "network.network": EveryPage(),
+    "network.partner": EveryPage(),
+    "network.theme": SiteWide(),
+    "network.page": OfNetwork(),
+    "network.document": OfNetwork(),
+    "network.newspost": OfNetwork(),
+    "network.newslink": OfNetwork("post.network_id"),
+    "network.networkmembership": NoPublicPage(),
+    "associations.association": OfNetwork(),
+    "associations.activity": OfNetwork("association.network_id"),
+    "associations.photo": OfNetwork("association.network_id"),
+    "associations.story": OfNetwork("association.network_id"),
+    "associations.associationmembership": NoPublicPage(),
+    # An editor's proposed change: public only once staff apply it to the association.
+    "associations.profilechange": NoPublicPage(),
+    "events.event": OfNetwork(),
+    # Registrations show only as the free seats on their event's page (events.views.event_detail).
+    "events.registration": Narrow("event", "event_id"),
+    "campaigns.campaign": OfNetwork(),
+    "campaigns.keydate": OfNetwork("campaign.network_id"),
+    "campaigns.face": OfNetwork("campaign.network_id"),
+    "campaigns.campaigndocument": OfNetwork("campaign.network_id"),
+    # Confirmed signatures show as the campaign's count, names and tally (campaign page and list).
+    "campaigns.signature": Narrow("campaign", "campaign_id", shown=_signature_counts),
+    "newsletter.mailinglist": OfNetwork(),
+    "newsletter.issue": OfNetwork("mailing_list.network_id"),
+    "newsletter.subscriber": NoPublicPage(),
+    "newsletter.subscription": NoPublicPage(),
+    "newsletter.delivery": NoPublicPage(),
+}
+
+
+def undeclared_models():
+    """Labels of the models of APPS without a rule: each would make the whole site stale on every save."""
+    from django.apps import apps
+
+    return sorted(
+        model._meta.label_lower
+        for model in apps.get_models()
+        if model._meta.app_label in APPS and model._meta.label_lower not in RULES
+    )
 
 
 def _changed(sender, instance, **kwargs):
+    if sender._meta.app_label not in APPS:
+        return
     label = sender._meta.label_lower
-    if sender._meta.app_label not in APPS or label in IGNORED:
+    rule = RULES.get(label)
+    if rule is None:
+        logger.warning("No page-cache rule for %s: every page is rebuilt (declare it in RULES)", label)
+        bump(SITE)
         return
-    if label in ("network.network", "network.partner"):
-        # Names, colours and funders appear in every page's header and footer.
-        everything_changed()
-        return
-    network_id = _network_id_of(instance)
-    content_changed(network_id)
+    rule.changed(instance)
 
 
 def connect():

@@ -5,7 +5,9 @@ The answer to the visitor is the same whether or not the address is known; only 
 sent to the address differs (a confirmation link for the lists it does not have yet, or a
 note that it already receives them, with its preferences link). Links carry the
 subscriber's id and random nonce: confirmation links expire, unsubscribe and preferences
-links do not, and erasing the subscriber makes every one of them worthless.
+links do not, and erasing the subscriber makes every one of them worthless. A confirmation
+link also names the lists of its sign-up and confirms those only: a sign-up made by someone
+else for the same address is not confirmed along with the owner's own.
 """
 
 import logging
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.mail import MailNotSent, send_mail
-from network.tokens import make_token, read_token_parts
+from network.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, MailingList, Subscriber, Subscription
 
 CONFIRM = "newsletter-confirm"
@@ -38,8 +40,10 @@ def signed_url(url_name, purpose, value, request=None):
     return absolute_url(reverse(url_name, kwargs={"token": make_token(purpose, value)}), request)
 
 
-def confirm_url(subscriber, request=None):
-    return signed_url("newsletter:confirm", CONFIRM, [subscriber.pk, subscriber.nonce], request)
+def confirm_url(subscriber, lists, request=None):
+    """The link that confirms exactly these lists (the ones its sign-up asked for)."""
+    list_ids = sorted(mailing_list.pk for mailing_list in lists)
+    return signed_url("newsletter:confirm", CONFIRM, [subscriber.pk, subscriber.nonce, list_ids], request)
 
 
 def preferences_url(subscriber, request=None):
@@ -87,7 +91,7 @@ def send_subscription_mail(request, subscriber, to_confirm):
     if to_confirm:
         subject = _("Confirm your subscription to the newsletter")
         template = "newsletter/mail/confirm"
-        context["confirm_url"] = confirm_url(subscriber, request)
+        context["confirm_url"] = confirm_url(subscriber, to_confirm, request)
     else:
         subject = _("You already receive this newsletter")
         template = "newsletter/mail/already_subscribed"
@@ -105,6 +109,35 @@ def subscriber_for_token(purpose, token, max_age=None):
     return Subscriber.objects.filter(pk=pk, nonce=nonce).first()
 
 
+def confirmation_for_token(token):
+    """(subscriber, list ids) a confirmation link names; subscriber None when erased; TokenError for a bad link."""
+    value = read_token(CONFIRM, token)
+    if isinstance(value, list) and len(value) == 2 and type(value[0]) is int and type(value[1]) is str:
+        # A link from before links named their lists: it would confirm every pending list.
+        raise TokenExpired
+    if not (
+        isinstance(value, list)
+        and len(value) == 3
+        and type(value[0]) is int
+        and type(value[1]) is str
+        and isinstance(value[2], list)
+        and value[2]
+        and all(type(pk) is int for pk in value[2])
+    ):
+        raise TokenInvalid
+    pk, nonce, list_ids = value
+    return Subscriber.objects.filter(pk=pk, nonce=nonce).first(), list_ids
+
+
+def pending_lists(subscriber, list_ids):
+    """Those of `list_ids` the subscriber still has to confirm."""
+    return list(
+        MailingList.objects.filter(
+            pk__in=list_ids, subscriptions__subscriber=subscriber, subscriptions__status=Subscription.Status.PENDING
+        ).select_related("network")
+    )
+
+
 def subscription_for_unsubscribe_token(token):
     """The subscription an unsubscribe link points at, or None when it is gone; TokenError for a bad link."""
     pk, nonce, list_pk = read_token_parts(UNSUBSCRIBE, token, int, str, int, max_age=0)
@@ -116,11 +149,12 @@ def subscription_for_unsubscribe_token(token):
 
 
 @transaction.atomic
-def confirm(subscriber):
-    """Confirm the address and its pending lists; a second call changes nothing. The lists confirmed now."""
+def confirm(subscriber, list_ids):
+    """Confirm the address and those of `list_ids` still pending, no other list; a second call
+    changes nothing. The lists confirmed now."""
     now = timezone.now()
     Subscriber.objects.filter(pk=subscriber.pk, confirmed_at__isnull=True).update(confirmed_at=now)
-    pending = Subscription.objects.pending().filter(subscriber=subscriber)
+    pending = Subscription.objects.pending().filter(subscriber=subscriber, mailing_list_id__in=list_ids)
     confirmed = list(MailingList.objects.filter(subscriptions__in=pending).select_related("network"))
     pending.update(status=Subscription.Status.CONFIRMED, confirmed_at=now)
     return confirmed

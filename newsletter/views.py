@@ -16,6 +16,7 @@ from network import ratelimit
 from network.listing import paginate
 from network.mail import MailNotSent
 from network.models import Network
+from network.pagecache import token_page
 from network.permissions import can_edit_network
 from network.sites import site_network
 from network.tokens import TokenError
@@ -23,7 +24,7 @@ from newsletter import subscribing
 from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import CONSENT_TEXT, Issue, MailingList, Subscription
 from newsletter.sending import issue_content
-from newsletter.subscribing import CONFIRM, PREFERENCES, preferences_url
+from newsletter.subscribing import PREFERENCES, preferences_url
 
 # Issues per network on /nieuwsbrief/archief/; the network's own archive page has them all.
 ARCHIVE_LATEST = 5
@@ -90,16 +91,24 @@ def _gone(request):
     return render(request, "newsletter/gone.html", status=404)
 
 
-@require_safe
+@token_page
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_subscription(request, token):
-    """Opening the link again is harmless: what is confirmed stays confirmed once."""
+    """GET names the lists the link confirms, with one button; only the POST confirms them (a mail
+    scanner opening the link changes nothing). Confirming again is harmless: it stays confirmed once."""
     try:
-        subscriber = subscribing.subscriber_for_token(CONFIRM, token)
+        subscriber, list_ids = subscribing.confirmation_for_token(token)
     except TokenError as error:
         return _link_error(request, error)
     if subscriber is None:
         return _gone(request)
-    newly_confirmed = subscribing.confirm(subscriber)
+    if request.method != "POST":
+        to_confirm = subscribing.pending_lists(subscriber, list_ids)
+        if to_confirm:
+            return render(request, "newsletter/confirm.html", {"lists": to_confirm})
+        newly_confirmed = []
+    else:
+        newly_confirmed = subscribing.confirm(subscriber, list_ids)
     subscriptions = list(
         Subscription.objects.confirmed().filter(subscriber=subscriber).select_related("mailing_list__network")
     )
@@ -113,6 +122,7 @@ def confirm_subscription(request, token):
 
 # The one-click POST of RFC 8058 comes from a mail provider, without a cookie or CSRF token; the link is the secret.
 @csrf_exempt
+@token_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """GET shows one button; any POST (also the empty one-click POST of RFC 8058) leaves the list. Never expires."""
@@ -134,6 +144,7 @@ def unsubscribe(request, token):
     return render(request, "newsletter/unsubscribe.html", {"subscription": subscription})
 
 
+@token_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request, token):
     """Change lists and name, leave every list, or erase everything. The link never expires."""

@@ -212,3 +212,192 @@ def test_static_files_pass_by_the_page_cache_untouched(demo, monkeypatch):
 
     # WhiteNoise's answer (here a 404: the suite runs without collectstatic) as it gave it.
     assert "private" not in response.get("Cache-Control", "")
+
+
+# What invalidates what: anonymous posts, narrow keys, token pages ---------------------------------
+
+
+def test_every_model_of_the_apps_declares_which_pages_it_changes():
+    """A model without a rule would rebuild every page on each save (or, before RULES, could be
+    forgotten in a list of exceptions): every model of the apps is declared, and only those."""
+    from django.apps import apps
+
+    from network import pagecache
+
+    assert pagecache.undeclared_models() == []
+    for label in pagecache.RULES:
+        assert apps.get_model(label)._meta.app_label in pagecache.APPS, label
+
+
+@pytest.fixture
+def campaigns(demo):
+    from tests.campaigns.conftest import make_campaign
+
+    tpa = demo["trefpunt-armoede"]
+    return {
+        "running": make_campaign(tpa, "lokaalsociaal"),
+        "ended": make_campaign(tpa, "voorbij", days_ago=100, days_left=-1),
+    }
+
+
+PUBLIC_PAGES = ["/", "/nieuws/", "/netwerken/trefpunt-armoede/", "/netwerken/netwerk-tegen-armoede/"]
+
+
+def warm(client, paths):
+    for path in paths:
+        assert client.get(path)["X-Page-Cache"] == "miss", path
+
+
+def hits(client, paths):
+    """Which of `paths` come from the cache."""
+    return [path for path in paths if client.get(path)["X-Page-Cache"] == "hit"]
+
+
+def test_a_pending_signature_leaves_every_stored_page_cached(client, campaigns, django_assert_num_queries):
+    """One signature post a second emptied the lists and homes; a pending signature shows nowhere."""
+    running, ended = campaigns["running"], campaigns["ended"]
+    paths = [*PUBLIC_PAGES, "/acties/", ended.get_absolute_url()]
+    warm(client, paths)
+    signer = {"name": "Rita Peeters", "place": "Gent", "email": "rita@example.org", "show_name": "on"}
+    for post in range(2):  # a new address, then the same address again
+        assert Client().post(running.get_absolute_url(), signer).status_code == 302, post
+
+    with django_assert_num_queries(0):
+        assert hits(client, paths) == paths
+
+
+def test_confirming_a_signature_rebuilds_only_the_pages_showing_its_tally(client, campaigns, smtp_sink):
+    import re
+
+    from campaigns.models import Signature
+    from tests.helpers import mail_body
+
+    running, ended = campaigns["running"], campaigns["ended"]
+    Client().post(running.get_absolute_url(), {"name": "Rita Peeters", "place": "Gent", "email": "rita@example.org"})
+    confirm_path = re.search(r"https?://[^/\s]+(/acties/\S+/bevestig/\S+/)", mail_body(smtp_sink.wait_for(1)[0]))
+    others = [*PUBLIC_PAGES, ended.get_absolute_url()]
+    warm(client, [*others, "/acties/"])
+
+    assert Client().post(confirm_path.group(1)).status_code == 200
+
+    assert Signature.objects.get().is_confirmed
+    listing = client.get("/acties/")
+    assert listing["X-Page-Cache"] == "miss" and "1 handtekening" in listing.content.decode()
+    assert hits(client, others) == others
+
+
+def test_erasing_a_confirmed_signature_rebuilds_its_campaign_page_and_a_pending_one_nothing(client, campaigns):
+    from tests.campaigns.conftest import make_signature
+
+    running, ended = campaigns["running"], campaigns["ended"]
+    confirmed, pending = make_signature(ended, 1), make_signature(ended, 2, confirmed=False)
+    paths = [*PUBLIC_PAGES, "/acties/", ended.get_absolute_url()]
+    warm(client, paths)
+    pending.delete()
+    assert hits(client, paths) == paths
+    confirmed.delete()
+    assert hits(client, paths) == PUBLIC_PAGES
+    assert "1 handtekening" not in client.get("/acties/").content.decode()
+    assert running.get_absolute_url() not in paths  # its page has the form: never stored anyway
+
+
+def test_a_registration_rebuilds_only_its_events_page(client, demo):
+    import datetime
+
+    from events.models import Event, Registration
+    from tests.events.conftest import make_event
+
+    tpa = demo["trefpunt-armoede"]
+    days = (timezone.localdate() - datetime.date(2026, 10, 1)).days + 30
+    event = make_event(tpa, "trefdag", days=days, registration_mode=Event.RegistrationMode.FORM, capacity=30)
+    other = make_event(tpa, "vorming", days=days, registration_mode=Event.RegistrationMode.FORM, capacity=30)
+    others = [*PUBLIC_PAGES, "/agenda/", other.get_absolute_url()]
+    warm(client, [*others, event.get_absolute_url()])
+
+    Registration.objects.create(event=event, name="Rita Peeters", email="rita@example.org", people=2)
+
+    page = client.get(event.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss" and "28 plaatsen" in page.content.decode()
+    assert hits(client, others) == others
+
+
+def test_a_page_with_narrow_keys_is_one_round_trip_when_hit(client, campaigns, monkeypatch):
+    from django.core.cache import cache
+
+    client.get("/acties/")
+    calls = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda *args, **kwargs: calls.append(1) or get_many(*args, **kwargs))
+    assert client.get("/acties/")["X-Page-Cache"] == "hit"
+    assert calls == [1]
+
+
+def token_paths(mailing_list, campaign):
+    """A path of every view reached by a link with a token, as a person opens it from the mail."""
+    from campaigns import signing
+    from events.models import Event, Registration
+    from events.registrations import cancel_token
+    from network.tokens import make_token
+    from newsletter import subscribing
+    from tests.campaigns.conftest import make_signature
+    from tests.events.conftest import make_event
+    from tests.newsletter.conftest import make_subscriber
+
+    pending = make_signature(campaign, 1, confirmed=False)
+    confirmed = make_signature(campaign, 2)
+    subscriber = make_subscriber("lezer@example.org", mailing_list)
+    newcomer = make_subscriber("nieuw@example.org", mailing_list, status="pending")
+    event = make_event(campaign.network, "trefdag", days=400, registration_mode=Event.RegistrationMode.FORM)
+    registration = Registration.objects.create(event=event, name="Rita", email="rita@example.org")
+    unsubscribe = make_token(subscribing.UNSUBSCRIBE, [subscriber.pk, subscriber.nonce, mailing_list.pk])
+
+    def signature_path(kind, purpose, signature):
+        return f"/acties/{campaign.slug}/{kind}/{make_token(purpose, [signature.pk, signature.nonce])}/"
+
+    return {
+        "signature confirm": signature_path("bevestig", signing.CONFIRM, pending),
+        "signature confirmed": signature_path("bevestig", signing.CONFIRM, confirmed),
+        "signature erase": signature_path("handtekening", signing.ERASE, pending),
+        "newsletter confirm": subscribing.confirm_url(newcomer, [mailing_list]).removeprefix("http://testserver"),
+        "newsletter confirmed": subscribing.confirm_url(subscriber, [mailing_list]).removeprefix("http://testserver"),
+        "unsubscribe": f"/nieuwsbrief/afmelden/{unsubscribe}/",
+        "preferences": subscribing.preferences_url(subscriber).removeprefix("http://testserver"),
+        "registration cancel": f"/agenda/inschrijving/annuleren/{cancel_token(registration)}/",
+    }
+
+
+def test_pages_behind_a_token_link_are_never_stored(demo, campaigns, settings):
+    """The newsletter's confirmation page was stored with the subscriber's preferences link in it."""
+    settings.SITE_URL = "http://testserver"
+    paths = token_paths(MailingList.objects.get(), campaigns["running"])
+    for name, path in paths.items():
+        for _visit in range(2):
+            response = Client().get(path)
+            assert response.status_code == 200, (name, response.status_code)
+            assert "X-Page-Cache" not in response, name
+            cache_control = response["Cache-Control"]
+            assert "no-store" in cache_control and "private" in cache_control, (name, cache_control)
+    # The confirmed subscription's page has no form (no CSRF cookie) and shows the preferences link.
+    confirmed = Client().get(paths["newsletter confirmed"])
+    assert "/nieuwsbrief/voorkeuren/" in confirmed.content.decode() and not confirmed.cookies
+
+
+def test_every_view_with_a_token_in_its_address_is_a_token_page():
+    """By rule, not by remembering: a new link from a mail cannot end up in the page cache."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def patterns(resolver):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from patterns(pattern)
+            elif isinstance(pattern, URLPattern):
+                yield pattern
+
+    token_views = [pattern for pattern in patterns(get_resolver()) if "token" in pattern.pattern.converters]
+    names = sorted(pattern.name for pattern in token_views if pattern.name)
+    assert {"confirm", "erase", "unsubscribe", "preferences", "cancel"} <= set(names)
+    for pattern in token_views:
+        # allauth's own token views (password reset by key) sit under /accounts/, which is never cached.
+        if pattern.callback.__module__.startswith("allauth"):
+            continue
+        assert getattr(pattern.callback, "token_page", False), pattern

@@ -35,7 +35,12 @@ def test_subscriber_journey_passes_the_gate(browser, live_server, smtp_sink):
         confirm_path = re.search(
             r"https?://[^/\s]+(/nieuwsbrief/bevestig/\S+/)", mail_body(smtp_sink.wait_for(1)[0])
         ).group(1)
+        # The link names the newsletters and shows one button (no JavaScript: a plain form).
         reports.append(gate.check(live_server.url + confirm_path))
+        assert "Bevestig je inschrijving" in page.content()
+        greet = Subscription.objects.filter(subscriber__email="greet@example.org")
+        assert list(greet.values_list("status", flat=True)) == [Subscription.Status.PENDING]
+        reports.append(gate.submit(page.locator("main").get_by_role("button", name="Bevestig mijn inschrijving")))
         assert "Je bent ingeschreven" in page.content()
         preferences_url = page.get_by_role("link", name="Je voorkeuren").get_attribute("href")
         reports.append(gate.check(live_server.url + confirm_path[:-6] + "xxxxx/", expected_status=400))

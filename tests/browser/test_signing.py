@@ -35,8 +35,13 @@ def test_signer_journey_passes_the_gate(browser, live_server, smtp_sink):
             re.search(rf"https?://[^/\s]+(/acties/\S+/{kind}/\S+/)", body).group(1)
             for kind in ("bevestig", "handtekening")
         )
+        # The link shows what it confirms and one button (no JavaScript: a plain form).
         reports.append(gate.check(live_server.url + confirm_path))
+        assert "Je tekende als: Greet Janssens (Tongeren)." in page.content()
+        assert not Signature.objects.get(email="greet@example.org").is_confirmed
+        reports.append(gate.submit(page.get_by_role("button", name="Bevestig mijn handtekening")))
         assert "Je handtekening telt mee" in page.content()
+        assert Signature.objects.get(email="greet@example.org").is_confirmed
         reports.append(gate.check(campaign_url))
         assert "Greet Janssens" in page.content()
         reports.append(gate.check(live_server.url + confirm_path[:-6] + "xxxxx/", expected_status=400))
@@ -53,3 +58,28 @@ def test_signer_journey_passes_the_gate(browser, live_server, smtp_sink):
         if report.problems or html_errors[name]
     }
     assert not problems, problems
+
+
+def test_confirming_works_without_javascript(browser, live_server):
+    """The confirmation page is a plain form: a browser without JavaScript confirms with its button."""
+    from campaigns.signing import CONFIRM
+    from network.tokens import make_token
+    from tests.campaigns.conftest import make_campaign, make_signature
+    from tests.network.test_permissions import make_network
+
+    campaign = make_campaign(make_network("eigen", 0))
+    signature = make_signature(campaign, 1, confirmed=False)
+    context = browser.new_context(locale="nl-BE", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        token = make_token(CONFIRM, [signature.pk, signature.nonce])
+        page.goto(f"{live_server.url}/acties/{campaign.slug}/bevestig/{token}/")
+        signature.refresh_from_db()
+        assert not signature.is_confirmed
+        page.get_by_role("button", name="Bevestig mijn handtekening").click()
+        page.wait_for_load_state()
+        assert "Je handtekening telt mee" in page.content()
+    finally:
+        context.close()
+    signature.refresh_from_db()
+    assert signature.is_confirmed

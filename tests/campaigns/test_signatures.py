@@ -49,7 +49,13 @@ def test_sign_confirm_by_mail_and_count(client, campaign, smtp_sink):
     assert "Rita Peeters" not in page
     assert client.get(campaign.get_absolute_url()).context["count"] == 0
 
-    response = client.get(link(message, "bevestig"))
+    # The link shows what it confirms and one button; pressing it confirms.
+    confirm_path = link(message, "bevestig")
+    page = client.get(confirm_path).content.decode()
+    assert "Bevestig je handtekening" in page and "Je tekende als: Rita Peeters (Sint-Niklaas)." in page
+    signature.refresh_from_db()
+    assert not signature.is_confirmed
+    response = client.post(confirm_path)
     assert response.status_code == 200 and response.context["newly_confirmed"]
     signature.refresh_from_db()
     assert signature.is_confirmed
@@ -59,16 +65,42 @@ def test_sign_confirm_by_mail_and_count(client, campaign, smtp_sink):
     assert page.context["tally"] == [{"place": "Sint-Niklaas", "count": 1}]
 
 
-def test_opening_the_confirmation_link_twice_is_harmless(client, campaign, smtp_sink):
+def test_confirming_twice_is_harmless(client, campaign, smtp_sink):
     sign(client, campaign)
     confirm_path = link(smtp_sink.wait_for(1)[0], "bevestig")
-    first = client.get(confirm_path)
+    first = client.post(confirm_path)
     confirmed_at = Signature.objects.get().confirmed_at
-    second = client.get(confirm_path)
-    assert (first.status_code, second.status_code) == (200, 200)
+    second = client.post(confirm_path)
+    opened_again = client.get(confirm_path)
+    assert (first.status_code, second.status_code, opened_again.status_code) == (200, 200, 200)
     assert second.context["newly_confirmed"] is False
+    # Once confirmed, the link shows that it counts, without a button.
+    assert "Je handtekening telt mee" in opened_again.content.decode()
+    assert "confirm-form" not in opened_again.content.decode()
     assert Signature.objects.get().confirmed_at == confirmed_at
     assert Signature.objects.count() == 1
+
+
+def test_a_cookieless_get_or_head_of_the_link_confirms_nothing(client, campaign, smtp_sink):
+    """A mail scanner fetches links without cookies, with GET or HEAD: the signature must not count."""
+    sign(client, campaign)
+    confirm_path = link(smtp_sink.wait_for(1)[0], "bevestig")
+    scanner = Client(enforce_csrf_checks=True)
+    assert scanner.head(confirm_path).status_code == 200
+    page = scanner.get(confirm_path)
+    assert page.status_code == 200
+    assert not Signature.objects.get().is_confirmed
+    assert client.get(campaign.get_absolute_url()).context["count"] == 0
+    # A POST without the CSRF token of the page confirms nothing either.
+    assert Client(enforce_csrf_checks=True).post(confirm_path).status_code == 403
+    assert not Signature.objects.get().is_confirmed
+    # The person presses the button of the page: the form posts to the link with the page's token.
+    html = page.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert f'<form class="confirm-form" method="post" action="{confirm_path}">' in html
+    response = scanner.post(confirm_path, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and "Je handtekening telt mee" in response.content.decode()
+    assert Signature.objects.get().is_confirmed
 
 
 def test_expired_confirmation_link_gets_a_clear_message(client, campaign, smtp_sink, settings):
@@ -125,14 +157,30 @@ def test_answer_never_reveals_whether_the_address_signed(client, campaign, smtp_
     assert Signature.objects.count() == 2
 
 
-def test_signing_again_while_pending_sends_a_new_link_and_keeps_one_signature(client, campaign, smtp_sink):
-    sign(client, campaign)
-    sign(client, campaign, name="Rita P.")
-    messages = smtp_sink.wait_for(2)
-    assert Signature.objects.count() == 1
-    assert Signature.objects.get().name == "Rita P."
-    client.get(link(messages[0], "bevestig"))  # the first link still works
-    assert Signature.objects.get().is_confirmed
+def test_a_second_post_for_a_pending_address_keeps_the_first_data(client, campaign, smtp_sink):
+    """Whoever posts the address again cannot put words in the name of the person who confirms."""
+    first = sign(client, campaign)
+    other = Client(REMOTE_ADDR="10.0.0.66")
+    second = other.post(
+        campaign.get_absolute_url(), {**SIGNER, "name": "Iemand Anders", "place": "Brussel", "show_name": ""}
+    )
+    new_address = other.post(campaign.get_absolute_url(), {**SIGNER, "email": "nieuw@example.org"})
+    # The same answer as for a new address, and one mail for each post, as for a new address.
+    assert (first.status_code, first["Location"]) == (second.status_code, second["Location"])
+    assert (second.status_code, second["Location"]) == (new_address.status_code, new_address["Location"])
+    assert other.get(second["Location"]).content == other.get(new_address["Location"]).content
+    messages = smtp_sink.wait_for(3)
+    assert [message["To"] for message in messages] == ["rita@example.org", "rita@example.org", "nieuw@example.org"]
+    assert messages[0]["Subject"] == messages[1]["Subject"]
+    signature = Signature.objects.get(email="rita@example.org")
+    assert (signature.name, signature.place, signature.show_name) == ("Rita Peeters", "Sint-Niklaas", True)
+    # The second mail repeats the stored data and the same link; nothing of the second post.
+    assert "Iemand Anders" not in mail_body(messages[1]) and "Brussel" not in mail_body(messages[1])
+    assert link(messages[1], "bevestig") == link(messages[0], "bevestig")
+    client.post(link(messages[0], "bevestig"))
+    signature.refresh_from_db()
+    assert signature.is_confirmed
+    assert (signature.name, signature.place, signature.show_name) == ("Rita Peeters", "Sint-Niklaas", True)
 
 
 def test_counts_and_tallies_include_confirmed_signatures_only(client, campaign):
@@ -158,7 +206,7 @@ def test_counts_and_tallies_include_confirmed_signatures_only(client, campaign):
 def test_erase_signature_with_the_link_from_the_mail(client, campaign, smtp_sink):
     sign(client, campaign)
     message = smtp_sink.wait_for(1)[0]
-    client.get(link(message, "bevestig"))
+    client.post(link(message, "bevestig"))
     erase_path = link(message, "handtekening")
     page = client.get(erase_path)
     assert page.status_code == 200 and "<form" in page.content.decode()
@@ -248,8 +296,8 @@ def test_confirming_after_the_campaign_ended_does_not_count(client, campaign, sm
     path = link(smtp_sink.wait_for(1)[0], "bevestig")
     campaign.ends_on = timezone.localdate() - datetime.timedelta(days=1)
     campaign.save()
-    response = client.get(path)
-    assert response.status_code == 410
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 410
     assert not Signature.objects.get().is_confirmed
 
 

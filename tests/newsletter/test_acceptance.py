@@ -46,7 +46,7 @@ def test_sign_up_confirm_receive_leave_with_one_click_and_receive_nothing_more(n
     [confirmation] = smtp_sink.wait_for(1)
     assert confirmation["To"] == "greet@example.org"
     confirm_path = re.search(r"https?://[^/\s]+(/nieuwsbrief/bevestig/\S+/)", mail_body(confirmation)).group(1)
-    assert visitor.get(confirm_path).status_code == 200
+    assert visitor.post(confirm_path).status_code == 200
 
     # Staff send an issue; the worker sends it through SMTP.
     first = make_issue(mailing_list, subject="Eerste nummer")

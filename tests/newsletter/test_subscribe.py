@@ -54,7 +54,13 @@ def test_subscribe_confirm_by_mail(client, mailing_list, smtp_sink):
     assert "nieuwsbrief" in subscription.consent_text.lower()
     assert abs((subscription.consented_at - timezone.now()).total_seconds()) < 60
 
-    response = client.get(link(message, "bevestig"))
+    # The link names the lists it confirms and shows one button; pressing it confirms.
+    page = client.get(link(message, "bevestig"))
+    assert page.status_code == 200 and "Bevestig je inschrijving" in page.content.decode()
+    assert [item.pk for item in page.context["lists"]] == [mailing_list.pk]
+    subscription.refresh_from_db()
+    assert (subscription.status, subscription.subscriber.is_confirmed) == (Subscription.Status.PENDING, False)
+    response = client.post(link(message, "bevestig"))
     assert response.status_code == 200
     assert [item.pk for item in response.context["newly_confirmed"]] == [mailing_list.pk]
     assert 'href="http://testserver/nieuwsbrief/voorkeuren/' in response.content.decode()  # on the host in use
@@ -163,7 +169,7 @@ def test_mail_failure_answers_503_and_the_form_can_be_sent_again(client, mailing
     assert "bevestigingsmail nu niet sturen" in response.content.decode()
     settings.EMAIL_PORT = port
     assert subscribe(client, [mailing_list]).status_code == 302
-    client.get(link(smtp_sink.wait_for(1)[0], "bevestig"))
+    client.post(link(smtp_sink.wait_for(1)[0], "bevestig"))
     assert confirmed_lists("rita@example.org") == {"nieuwsbrief"}
 
 
@@ -197,22 +203,26 @@ def test_a_known_address_can_add_a_list_but_only_through_its_mailbox(client, mai
     assert confirmed_lists("bevestigd@example.org") == {"nieuwsbrief"}
     message = smtp_sink.wait_for(1)[0]
     assert "Beleidsnieuws" in mail_body(message)
-    client.get(link(message, "bevestig"))
+    client.post(link(message, "bevestig"))
     assert confirmed_lists("bevestigd@example.org") == {"nieuwsbrief", "beleid"}
 
 
 # Confirming ------------------------------------------------------------------------------------
 
 
-def test_opening_the_confirmation_link_twice_is_harmless(client, mailing_list, smtp_sink):
+def test_confirming_twice_is_harmless(client, mailing_list, smtp_sink):
     subscribe(client, [mailing_list])
     path = link(smtp_sink.wait_for(1)[0], "bevestig")
-    first = client.get(path)
+    first = client.post(path)
     confirmed_at = Subscription.objects.get().confirmed_at
-    second = client.get(path)
-    assert (first.status_code, second.status_code) == (200, 200)
+    second = client.post(path)
+    opened_again = client.get(path)
+    assert (first.status_code, second.status_code, opened_again.status_code) == (200, 200, 200)
     assert second.context["newly_confirmed"] == []
     assert "was al bevestigd" in second.content.decode()
+    # Once confirmed, the link shows the subscription, without a button.
+    assert "was al bevestigd" in opened_again.content.decode()
+    assert "confirm-form" not in opened_again.content.decode()
     assert Subscription.objects.get().confirmed_at == confirmed_at
     assert Subscription.objects.count() == 1
 
@@ -238,6 +248,9 @@ def test_expired_confirmation_link_gets_a_clear_message(client, mailing_list, sm
         lambda token: make_token(CONFIRM, "geen-lijst"),
         lambda token: make_token(CONFIRM, [True, "nonce"]),
         lambda token: make_token(CONFIRM, [1, 2]),
+        lambda token: make_token(CONFIRM, [1, "nonce", []]),
+        lambda token: make_token(CONFIRM, [1, "nonce", ["1"]]),
+        lambda token: make_token(CONFIRM, [1, "nonce", 1]),
     ],
 )
 def test_tampered_confirmation_link_gets_a_clear_message(client, mailing_list, smtp_sink, mangle):
@@ -252,9 +265,60 @@ def test_tampered_confirmation_link_gets_a_clear_message(client, mailing_list, s
 
 def test_link_with_a_wrong_nonce_confirms_nothing(client, mailing_list):
     subscriber = make_subscriber("wachtend@example.org", mailing_list, status=Subscription.Status.PENDING)
-    response = client.get(f"/nieuwsbrief/bevestig/{make_token(CONFIRM, [subscriber.pk, 'raden'])}/")
-    assert response.status_code == 404
+    path = f"/nieuwsbrief/bevestig/{make_token(CONFIRM, [subscriber.pk, 'raden', [mailing_list.pk]])}/"
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
     assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+def test_a_link_from_before_links_named_their_lists_has_expired(client, mailing_list):
+    """Such a link confirmed every pending list of the address: it now asks to sign up again."""
+    subscriber = make_subscriber("wachtend@example.org", mailing_list, status=Subscription.Status.PENDING)
+    path = f"/nieuwsbrief/bevestig/{make_token(CONFIRM, [subscriber.pk, subscriber.nonce])}/"
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 400
+        assert "verlopen" in response.content.decode()
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+
+def test_a_cookieless_get_or_head_of_the_link_confirms_nothing(mailing_list, smtp_sink):
+    """A mail scanner fetches links without cookies, with GET or HEAD: nobody is subscribed by it."""
+    subscribe(Client(), [mailing_list])
+    path = link(smtp_sink.wait_for(1)[0], "bevestig")
+    scanner = Client(enforce_csrf_checks=True)
+    assert scanner.head(path).status_code == 200
+    page = scanner.get(path)
+    assert page.status_code == 200
+    subscription = Subscription.objects.select_related("subscriber").get()
+    assert (subscription.status, subscription.subscriber.confirmed_at) == (Subscription.Status.PENDING, None)
+    # Nor does a POST without the page's CSRF token.
+    assert Client(enforce_csrf_checks=True).post(path).status_code == 403
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+    # The person presses the page's button: confirmed.
+    html = page.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert f'<form class="confirm-form" method="post" action="{path}">' in html
+    response = scanner.post(path, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and "Je bent ingeschreven" in response.content.decode()
+    assert Subscription.objects.get().status == Subscription.Status.CONFIRMED
+
+
+def test_a_link_confirms_only_the_lists_of_its_own_sign_up(client, mailing_list, smtp_sink):
+    """Someone signs the address up for one list; its owner signs up for another and confirms
+    that one: the first list stays unconfirmed (it sends nothing to the address)."""
+    imposed = make_list(mailing_list.network, "beleid", name="Beleidsnieuws")
+    subscribe(Client(REMOTE_ADDR="10.0.0.66"), [imposed])
+    subscribe(client, [mailing_list])
+    imposed_mail, own_mail = smtp_sink.wait_for(2)
+    page = client.get(link(own_mail, "bevestig"))
+    assert [item.pk for item in page.context["lists"]] == [mailing_list.pk]
+    assert "Beleidsnieuws" not in page.content.decode()
+    response = client.post(link(own_mail, "bevestig"))
+    assert [item.pk for item in response.context["newly_confirmed"]] == [mailing_list.pk]
+    assert confirmed_lists("rita@example.org") == {"nieuwsbrief"}
+    assert Subscription.objects.get(mailing_list=imposed).status == Subscription.Status.PENDING
+    # The other sign-up's link names its own list only.
+    assert [item.pk for item in client.get(link(imposed_mail, "bevestig")).context["lists"]] == [imposed.pk]
 
 
 # Leaving ---------------------------------------------------------------------------------------
@@ -276,6 +340,7 @@ def test_unsubscribe_get_shows_one_button_and_changes_nothing(client, mailing_li
     assert html.count("<form") == 2  # the footer's GET form and the one button
     assert html.count('type="submit"') == 2
     assert not response.cookies  # no CSRF token needed, so no cookie
+    assert client.head(unsubscribe_path(subscriber, mailing_list)).status_code == 200  # a scanner's HEAD
     assert confirmed_lists("lezer@example.org") == {"nieuwsbrief"}
 
 
@@ -406,17 +471,17 @@ def test_erase_deletes_personal_data_keeps_anonymous_counts_and_kills_every_link
 
 def test_subscribing_again_later_works(client, mailing_list, smtp_sink):
     subscribe(client, [mailing_list])
-    client.get(link(smtp_sink.wait_for(1)[0], "bevestig"))
+    client.post(link(smtp_sink.wait_for(1)[0], "bevestig"))
     subscriber = Subscriber.objects.get()
     client.post(unsubscribe_path(subscriber, mailing_list))
     assert confirmed_lists("rita@example.org") == set()
     subscribe(client, [mailing_list])
-    client.get(link(smtp_sink.wait_for(2)[1], "bevestig"))
+    client.post(link(smtp_sink.wait_for(2)[1], "bevestig"))
     assert confirmed_lists("rita@example.org") == {"nieuwsbrief"}
     # After erasure too.
     client.post(preferences_path(subscriber), {"action": "erase"})
     subscribe(client, [mailing_list])
-    client.get(link(smtp_sink.wait_for(3)[2], "bevestig"))
+    client.post(link(smtp_sink.wait_for(3)[2], "bevestig"))
     assert confirmed_lists("rita@example.org") == {"nieuwsbrief"}
     assert MailingList.objects.get().erased_count == 1
 

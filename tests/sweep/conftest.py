@@ -201,8 +201,10 @@ def _build_world():
         "signature_erased": make_token(SIGNATURE_ERASE, [pending.pk + 1000, pending.nonce]),
         "cancel": make_token(CANCEL_PURPOSE, [registration.pk, registration.nonce]),
         "cancel_started": make_token(CANCEL_PURPOSE, [past_registration.pk, past_registration.nonce]),
-        "newsletter_confirm": make_token(NEWSLETTER_CONFIRM, [newcomer.pk, newcomer.nonce]),
-        "newsletter_confirm_expired": _expired_token(NEWSLETTER_CONFIRM, [newcomer.pk, newcomer.nonce]),
+        "newsletter_confirm": make_token(NEWSLETTER_CONFIRM, [newcomer.pk, newcomer.nonce, [other_list.pk]]),
+        "newsletter_confirm_expired": _expired_token(
+            NEWSLETTER_CONFIRM, [newcomer.pk, newcomer.nonce, [other_list.pk]]
+        ),
         "unsubscribe": make_token(UNSUBSCRIBE, [subscriber.pk, subscriber.nonce, newsletter.pk]),
         "unsubscribe_gone": make_token(UNSUBSCRIBE, [subscriber.pk, subscriber.nonce, other_list.pk]),
         "preferences": make_token(PREFERENCES, [subscriber.pk, subscriber.nonce]),
