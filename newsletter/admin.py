@@ -1,4 +1,5 @@
-"""Newsletter admin: lists, issues (compose, preview, test, send, progress) and read-only subscriptions.
+"""Newsletter admin: lists, issues (compose, preview, test, send, progress), read-only subscriptions,
+and the copies of an issue, where a newsletter manager decides about the uncertain ones.
 
 Everything is scoped to the user's networks (NetworkScopedAdmin). Network editors have no
 newsletter permission at all, so they never see a subscriber; newsletter managers see and
@@ -218,18 +219,26 @@ class IssueAdmin(NetworkScopedAdmin):
     network_lookup = "mailing_list__network_id"
     form = IssueForm
     change_form_template = "newsletter/admin/issue_change_form.html"
-    list_display = ["subject", "mailing_list", "status", "sent_at", "progress", "preview_link"]
+    list_display = ["subject", "mailing_list", "state", "sent_at", "progress", "preview_link"]
     list_filter = ["status", "mailing_list__network"]
     search_fields = ["subject", "intro"]
     list_select_related = ["mailing_list__network"]
     filter_horizontal = ["news_posts", "events"]
     fields = ["mailing_list", "subject", "intro", "news_posts", "events"]
-    readonly_fields = ["status", "progress", "created_by", "sending_started_at", "sent_at"]
+    readonly_fields = [
+        "state",
+        "progress",
+        "created_by",
+        "sending_started_at",
+        "sent_at",
+        "copies_resent",
+        "copies_marked_sent",
+    ]
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return self.fields
-        return [*self.fields, "status", "progress", "created_by", "sending_started_at", "sent_at"]
+        return [*self.fields, *self.readonly_fields]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_draft:
@@ -237,24 +246,34 @@ class IssueAdmin(NetworkScopedAdmin):
         return self.readonly_fields
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                sent_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
-                failed_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
-                remaining_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.PENDING)),
-            )
-        )
+        counts = {
+            f"{name}_count": Count("deliveries", filter=Q(deliveries__status=status))
+            for status, name in Delivery.PROGRESS_NAMES.items()
+        }
+        return super().get_queryset(request).annotate(**counts)
+
+    @staticmethod
+    def delivery_counts(obj):
+        return {name: getattr(obj, f"{name}_count") for name in Delivery.PROGRESS_NAMES.values()}
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj):
+        if obj.pk is None:
+            return "-"
+        label = obj.state_label(self.delivery_counts(obj))
+        if not obj.uncertain_count:
+            return label
+        return format_html('{} · <a href="{}">{}</a>', label, uncertain_url(obj), _("decide"))
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
         if obj.pk is None or obj.is_draft:
             return "-"
-        return _("%(sent)s sent, %(failed)s failed, %(remaining)s remaining") % {
+        return _("%(sent)s sent, %(failed)s failed, %(uncertain)s uncertain, %(remaining)s remaining") % {
             "sent": obj.sent_count,
             "failed": obj.failed_count,
-            "remaining": obj.remaining_count,
+            "uncertain": obj.uncertain_count,
+            "remaining": obj.remaining_count + obj.sending_count,
         }
 
     @admin.display(description=_("preview"))
@@ -357,4 +376,121 @@ class IssueAdmin(NetworkScopedAdmin):
         if issue is not None:
             extra_context["issue"] = issue
             extra_context["can_send"] = self.has_send_permission(request, issue)
+            extra_context["state"] = self.state(issue)
+            extra_context["progress"] = self.progress(issue)
+            extra_context["uncertain_url"] = uncertain_url(issue)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def uncertain_url(issue):
+    return reverse("admin:newsletter_delivery_changelist") + f"?nummer={issue.pk}&status__exact=uncertain"
+
+
+class IssueFilter(admin.SimpleListFilter):
+    """Only the issues of the user's networks that went out, so no other network's issue shows up."""
+
+    title = _("issue")
+    parameter_name = "nummer"
+
+    def lookups(self, request, model_admin):
+        issues = Issue.objects.exclude(status=Issue.Status.DRAFT).select_related("mailing_list__network")
+        if not request.user.is_superuser:
+            issues = issues.filter(mailing_list__network_id__in=network_ids(request.user))
+        return [(str(issue.pk), f"{issue} ({issue.mailing_list})") for issue in issues[:200]]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(issue_id=self.value())
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(NetworkScopedAdmin):
+    """The copies of the issues: read only, except the decision about an uncertain copy.
+
+    Who may send a network's issues decides about their uncertain copies: send again, or mark as sent.
+    """
+
+    network_lookup = "issue__mailing_list__network_id"
+    list_display = ["subscriber", "issue", "status", "explanation", "attempts", "handed_over_at", "sent_at", "error"]
+    list_filter = ["status", IssueFilter]
+    list_select_related = ["subscriber", "issue"]
+    search_fields = ["subscriber__email"]
+    actions = ["resend", "mark_sent"]
+    fields = [
+        "issue",
+        "subscriber",
+        "status",
+        "explanation",
+        "attempts",
+        "claimed_at",
+        "handed_over_at",
+        "sent_at",
+        "next_attempt_at",
+        "error",
+        "resolution",
+    ]
+    readonly_fields = fields
+
+    EXPLANATIONS = {
+        Delivery.Status.UNCERTAIN: _(
+            "The whole message reached the mail server, but its answer never came: the subscriber may have "
+            "it. It is not sent again unless you choose to."
+        ),
+        Delivery.Status.SENDING: _("A worker is sending it now."),
+        Delivery.Status.PENDING: _("Waiting to be sent; after a refusal, it is tried again later."),
+    }
+
+    @admin.display(description=_("what it means"))
+    def explanation(self, obj):
+        return self.EXPLANATIONS.get(obj.status, "")
+
+    def _may_send(self, request):
+        # Newsletter managers hold no delivery permission: sending issues is what lets them see the copies.
+        return request.user.is_active and request.user.has_perm("newsletter.send_issue")
+
+    def has_module_permission(self, request):
+        return self._may_send(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_send(request) and self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return self._may_send(request)
+
+    def _decide(self, request, queryset, decision, done_message):
+        # The queryset comes from get_queryset: other networks' copies are never in it.
+        selected = queryset.count()
+        count = 0
+        for issue in Issue.objects.filter(pk__in=queryset.values("issue_id")):
+            count += decision(issue, queryset)
+        if count:
+            self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+        if selected - count:
+            self.message_user(
+                request,
+                _("%(count)s selected copies were not uncertain and were left as they were.")
+                % {"count": selected - count},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Send the selected uncertain copies again"), permissions=["decide"])
+    def resend(self, request, queryset):
+        self._decide(request, queryset, sending.resend_uncertain, _("%(count)s uncertain copies will be sent again."))
+
+    @admin.action(description=_("Mark the selected uncertain copies as sent"), permissions=["decide"])
+    def mark_sent(self, request, queryset):
+        self._decide(
+            request, queryset, sending.mark_uncertain_sent, _("%(count)s uncertain copies were marked as sent.")
+        )

@@ -2,8 +2,9 @@
 
 A subscriber is one email address; a subscription ties it to a list, pending until the
 address is confirmed (double opt-in). An issue goes to the confirmed subscriptions of its
-list, through one `Delivery` per subscriber, so sending can stop and resume without a
-second copy or a gap (see newsletter/sending.py). Erasing a subscriber deletes the address
+list, through one `Delivery` per subscriber, so sending can stop and resume without ever
+sending a second copy; a copy whose fate SMTP leaves unknown is marked uncertain for a person
+to decide (see newsletter/sending.py). Erasing a subscriber deletes the address
 and name and keeps only anonymous numbers: the list's counters and the anonymised deliveries.
 """
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from network.models import Network, NewsPost
 from network.tokens import new_nonce
@@ -171,6 +173,14 @@ class Issue(models.Model):
     sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
+    # Decisions a newsletter manager took on uncertain copies; the audit trail records who and when.
+    # (db_default: the previous release's code, running while `migrate` does, inserts rows without them.)
+    copies_resent = models.PositiveIntegerField(
+        _("uncertain copies sent again"), default=0, db_default=0, editable=False
+    )
+    copies_marked_sent = models.PositiveIntegerField(
+        _("uncertain copies marked as sent"), default=0, db_default=0, editable=False
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -195,29 +205,66 @@ class Issue(models.Model):
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
+    def state_label(self, counts):
+        """The status as staff need to read it, from the deliveries' `progress()`: "Sent, 2 uncertain, 1 failed"."""
+        parts = [str(self.get_status_display())]
+        if self.is_draft:
+            return parts[0]
+        again = counts["remaining"] + counts["sending"]
+        if self.status == self.Status.SENT and again:
+            # Uncertain copies a newsletter manager chose to send again.
+            parts.append(
+                ngettext("%(count)s being sent again", "%(count)s being sent again", again) % {"count": again}
+            )
+        if counts["uncertain"]:
+            parts.append(_("%(count)s uncertain") % {"count": counts["uncertain"]})
+        if counts["failed"]:
+            parts.append(_("%(count)s failed") % {"count": counts["failed"]})
+        return ", ".join(parts)
+
     def intro_paragraphs(self):
         return [" ".join(part.split()) for part in self.intro.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
 class DeliveryQuerySet(models.QuerySet):
     def progress(self):
-        """{"sent": n, "failed": n, "remaining": n, "skipped": n} in one query."""
-        counts = dict.fromkeys(("sent", "failed", "remaining", "skipped"), 0)
+        """The number of deliveries per PROGRESS_NAMES entry, in one query."""
+        counts = dict.fromkeys(Delivery.PROGRESS_NAMES.values(), 0)
         for row in self.values("status").annotate(count=models.Count("pk")).order_by():
             counts[Delivery.PROGRESS_NAMES[row["status"]]] = row["count"]
         return counts
 
 
 class Delivery(models.Model):
-    """One issue to one subscriber. Sent at most once: see newsletter/sending.py for why."""
+    """One issue to one subscriber, sent at most once: see newsletter/sending.py for how.
+
+    pending → sending (claimed by a worker, committed before anything goes to the mail server)
+    → sent, failed, or uncertain (the server had the whole message but its answer never came);
+    pending again only when the server certainly did not take the message (a refusal or a broken
+    connection before the end of the message), with `next_attempt_at` as the earliest retry.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        UNCERTAIN = "uncertain", _("Uncertain")
         SKIPPED = "skipped", _("Skipped (left the list)")
 
-    PROGRESS_NAMES = {"pending": "remaining", "sent": "sent", "failed": "failed", "skipped": "skipped"}
+    class Resolution(models.TextChoices):
+        NONE = "", _("none")
+        RESENT = "resent", _("sent again by a newsletter manager")
+        MARKED_SENT = "marked_sent", _("marked as sent by a newsletter manager")
+
+    PROGRESS_NAMES = {
+        "pending": "remaining",
+        "sending": "sending",
+        "sent": "sent",
+        "failed": "failed",
+        "uncertain": "uncertain",
+        "skipped": "skipped",
+    }
 
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="deliveries")
     # Null once the subscriber was erased: the delivery then only counts.
@@ -233,6 +280,23 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.CharField(_("error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The current claim: a random token that every later write of the claiming worker must match,
+    # so a worker that lost its claim (its lease ran out) can no longer change the delivery.
+    claim = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True, editable=False)
+    # Committed just before the end-of-message marker goes to the mail server: from then on the
+    # server may have the message, so the copy is never sent again without a person deciding.
+    handed_over_at = models.DateTimeField(_("handed to the mail server"), null=True, blank=True, editable=False)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True, editable=False)
+    resolution = models.CharField(
+        _("decision"),
+        max_length=12,
+        choices=Resolution,
+        default=Resolution.NONE,
+        db_default=Resolution.NONE,
+        blank=True,
+        editable=False,
+    )
 
     objects = DeliveryQuerySet.as_manager()
 

@@ -81,7 +81,7 @@ class Deliveries(Kind):
         )
 
     def export(self, delivery):
-        return describe(delivery, "issue", "status", "attempts", "sent_at", "error")
+        return describe(delivery, "issue", "status", "attempts", "handed_over_at", "sent_at", "error", "resolution")
 
     def erase(self, records, subject):
         # The subscriber is gone (SET_NULL); a mail server's refusal may still quote the address.

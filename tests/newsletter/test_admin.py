@@ -163,14 +163,14 @@ def test_send_asks_first_then_sends_once_with_progress(client, manager, mailing_
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENDING
     page = client.get(issue_url("change", issue)).content.decode()
-    assert "0 verstuurd, 0 mislukt, 3 te gaan" in page
+    assert "0 verstuurd, 0 mislukt, 0 onzeker, 3 te gaan" in page
     assert send_url not in page  # no second send button
 
     work_off_tasks()
     assert len(mail.outbox) == 3
-    assert "3 verstuurd, 0 mislukt, 0 te gaan" in client.get(issue_url("change", issue)).content.decode()
+    assert "3 verstuurd, 0 mislukt, 0 onzeker, 0 te gaan" in client.get(issue_url("change", issue)).content.decode()
     listing = client.get(issue_url("changelist")).content.decode()
-    assert "3 verstuurd, 0 mislukt, 0 te gaan" in listing
+    assert "3 verstuurd, 0 mislukt, 0 onzeker, 0 te gaan" in listing
 
 
 def test_a_sent_issue_stays_as_it_went_out(client, manager, mailing_list):

@@ -1,15 +1,22 @@
-"""Sending an issue: deliveries, batches, retries, what each copy carries, and resuming after a dead worker."""
+"""Sending an issue: deliveries, batches, what each copy carries, and the delivery guarantee.
+
+The guarantee: a subscriber gets an issue at most once. A copy whose fate is unknown (the whole
+message reached the mail server, its answer did not come back) is marked uncertain and never sent
+again by itself; a copy the server certainly did not take is tried again a bounded number of
+times, then failed. The mail server here is a real one (aiosmtpd) told how to answer.
+"""
 
 import datetime
-import smtplib
 import threading
 from collections import Counter
 from email import message_from_bytes, policy
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import get_connection
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -18,22 +25,32 @@ from django_tasks_db.models import DBTaskResult
 from network.models import Network, NewsPost
 from newsletter import sending, subscribing
 from newsletter.models import Delivery, Issue, Subscriber, Subscription
-from tests.newsletter.backends import ScriptedBackend
+from tests.helpers import PROJECT_DIR
 from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
+from tests.newsletter.mailserver import DROP, HANG, ScriptedServer
+from tests.pgcluster import free_port
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _fast_retries(monkeypatch):
-    monkeypatch.setattr(sending, "RETRY_BACKOFF", 0)
+TEMPORARY = "451 4.7.1 Try again later"
+MAILBOX_UNKNOWN = "550 5.1.1 No such user"
 
 
 @pytest.fixture
-def scripted(settings):
-    settings.EMAIL_BACKEND = "tests.newsletter.backends.ScriptedBackend"
-    ScriptedBackend.script, ScriptedBackend.opened = {}, 0
-    return ScriptedBackend.script
+def mail_server(settings):
+    from aiosmtpd.controller import Controller
+
+    server = ScriptedServer()
+    controller = Controller(server, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    # Shorter than the server's HANG: the answer to a hanging message never arrives in time.
+    settings.EMAIL_TIMEOUT = 1
+    yield server
+    controller.stop()
 
 
 @pytest.fixture
@@ -43,6 +60,16 @@ def readers(mailing_list):
 
 def statuses(issue):
     return Counter(issue.deliveries.values_list("status", flat=True))
+
+
+def state(issue):
+    issue.refresh_from_db()
+    return issue.state_label(issue.deliveries.progress())
+
+
+def later(seconds):
+    """Travel to `seconds` from now (the clock keeps ticking there)."""
+    return time_machine.travel(timezone.now() + datetime.timedelta(seconds=seconds))
 
 
 def test_start_sending_creates_one_delivery_per_confirmed_subscriber_once(mailing_list, readers):
@@ -63,22 +90,41 @@ def test_start_sending_creates_one_delivery_per_confirmed_subscriber_once(mailin
     assert mail.outbox == []  # nothing goes out before the worker runs
 
 
-def test_batches_send_every_copy_once_and_finish_the_issue(mailing_list, readers, settings, scripted):
+def test_batches_send_every_copy_once_over_one_connection_each(mailing_list, readers, settings, mail_server):
     settings.NEWSLETTER_BATCH_SIZE = 3
     issue = make_issue(mailing_list)
     sending.start_sending(issue)
     tasks = work_off_tasks()
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(r.email for r in readers)
+    assert mail_server.copies() == {r.email: 1 for r in readers}
     assert tasks >= 3  # 7 copies in batches of 3
-    assert ScriptedBackend.opened <= tasks  # one connection per batch, not per message
+    assert len(mail_server.connections) <= tasks  # one connection per batch, not per message
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT and issue.sent_at is not None
     assert statuses(issue) == {Delivery.Status.SENT: 7}
-    assert issue.deliveries.progress() == {"sent": 7, "failed": 0, "remaining": 0, "skipped": 0}
-    # Running the worker again sends nothing more.
-    sending.resume_sending()
+    assert issue.deliveries.progress() == {
+        "remaining": 0,
+        "sending": 0,
+        "sent": 7,
+        "failed": 0,
+        "uncertain": 0,
+        "skipped": 0,
+    }
+    assert state(issue) == "Verstuurd"
+    # The periodic check and the worker again send nothing more.
+    assert sending.recover() == {"expired": 0, "finished": 0, "resumed": 0}
     work_off_tasks()
-    assert len(mail.outbox) == 7
+    assert len(mail_server.messages) == 7
+
+
+def test_a_batch_hands_over_to_the_next_one_after_its_time(mailing_list, readers, monkeypatch):
+    """So a worker asked to stop finishes its task quickly, with no copy in flight."""
+    monkeypatch.setattr(sending, "BATCH_SECONDS", 0)
+    issue = make_issue(mailing_list)
+    sending.start_sending(issue)
+    assert sending.send_batch(issue.pk) == {"sent": 1}
+    assert work_off_tasks() == 7  # the first one enqueued at the start, and one per copy left
+    assert Counter(message.to[0] for message in mail.outbox) == {r.email: 1 for r in readers}
+    assert state(issue) == "Verstuurd"
 
 
 def test_each_copy_is_multipart_with_its_own_one_click_unsubscribe(client, mailing_list, network, settings):
@@ -117,48 +163,144 @@ def test_each_copy_is_multipart_with_its_own_one_click_unsubscribe(client, maili
     assert reader.subscriptions.get().status == Subscription.Status.UNSUBSCRIBED
 
 
-@pytest.mark.parametrize(
-    ("outcomes", "status", "attempts"),
-    [
-        ([smtplib.SMTPRecipientsRefused({"x": (451, b"try later")})] * 2, Delivery.Status.SENT, 3),
-        ([smtplib.SMTPDataError(421, b"busy")], Delivery.Status.SENT, 2),
-        ([smtplib.SMTPRecipientsRefused({"x": (451, b"try later")})] * 3, Delivery.Status.FAILED, 3),
-        ([smtplib.SMTPRecipientsRefused({"x": (550, b"no such user")})], Delivery.Status.FAILED, 1),
-        ([smtplib.SMTPServerDisconnected("gone")], Delivery.Status.SENT, 2),
-    ],
-)
-def test_temporary_errors_are_retried_and_permanent_ones_fail(
-    mailing_list, readers, scripted, outcomes, status, attempts
+def test_a_line_starting_with_a_dot_arrives_intact(mailing_list, mail_server):
+    """The message goes out command by command; its lines are dot-stuffed as RFC 5321 wants."""
+    make_subscriber("lezer@example.org", mailing_list)
+    issue = make_issue(mailing_list, intro=".\n\n.Punt vooraan.")
+    sending.start_sending(issue)
+    work_off_tasks()
+    [message] = mail_server.messages
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert ".Punt vooraan." in text and "..Punt" not in text
+
+
+@pytest.mark.parametrize("what_the_server_does", [HANG, DROP], ids=["socket-timeout", "connection-dropped"])
+def test_no_answer_after_the_message_left_makes_the_copy_uncertain_never_resent(
+    mailing_list, readers, mail_server, what_the_server_does
 ):
-    scripted["lezer3@example.org"] = list(outcomes)
+    mail_server.data["lezer3@example.org"] = [what_the_server_does]
+    issue = make_issue(mailing_list)
+    sending.start_sending(issue)
+    work_off_tasks()
+    # The server did have the message: sending it again would have been a second copy.
+    assert mail_server.copies() == {r.email: 1 for r in readers}
+    delivery = issue.deliveries.get(subscriber__email="lezer3@example.org")
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.UNCERTAIN, 1)
+    assert delivery.handed_over_at is not None and delivery.sent_at is None
+    assert "SMTPServerDisconnected" in delivery.error
+    assert statuses(issue) == {Delivery.Status.SENT: 6, Delivery.Status.UNCERTAIN: 1}
+    assert state(issue) == "Verstuurd, 1 onzeker"
+    # Neither the periodic check nor time sends it again: only a person may.
+    with later(3600):
+        sending.recover()
+        work_off_tasks()
+    assert mail_server.copies()["lezer3@example.org"] == 1
+    assert issue.deliveries.get(pk=delivery.pk).status == Delivery.Status.UNCERTAIN
+
+
+def test_a_refused_recipient_is_tried_again_with_growing_pauses_then_failed(mailing_list, readers, mail_server):
+    mail_server.rcpt["lezer3@example.org"] = [TEMPORARY] * sending.SEND_ATTEMPTS
     issue = make_issue(mailing_list)
     sending.start_sending(issue)
     work_off_tasks()
     delivery = issue.deliveries.get(subscriber__email="lezer3@example.org")
-    assert (delivery.status, delivery.attempts) == (status, attempts)
-    if status == Delivery.Status.FAILED:
-        assert str(outcomes[0].args[0]) in delivery.error or "550" in delivery.error or "451" in delivery.error
-    assert statuses(issue)[Delivery.Status.SENT] == 6 + (status == Delivery.Status.SENT)
-    issue.refresh_from_db()
-    assert issue.status == Issue.Status.SENT
+    assert (delivery.status, delivery.attempts, delivery.claim) == (Delivery.Status.PENDING, 1, "")
+    assert "451" in delivery.error
+    # The claim is let go during the pause: nothing holds the copy while waiting.
+    pause = delivery.next_attempt_at - timezone.now()
+    assert (
+        datetime.timedelta(seconds=sending.RETRY_DELAYS[0] - 5)
+        < pause
+        <= datetime.timedelta(seconds=sending.RETRY_DELAYS[0])
+    )
+    assert state(issue) == "Wordt verstuurd"
+    assert DBTaskResult.objects.ready().count() == 0  # the next try is a task waiting for its time
+    elapsed = 0
+    for attempt, delay in enumerate(sending.RETRY_DELAYS, start=2):
+        elapsed += delay + 5
+        with later(elapsed):
+            work_off_tasks()
+        delivery.refresh_from_db()
+        assert delivery.attempts == attempt
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, sending.SEND_ATTEMPTS)
+    assert mail_server.rcpt_tries["lezer3@example.org"] == sending.SEND_ATTEMPTS
+    assert "lezer3@example.org" not in mail_server.copies()
+    assert state(issue) == "Verstuurd, 1 mislukt"
 
 
-def test_unreachable_mail_server_rolls_back_and_retries_later(mailing_list, readers, scripted):
-    scripted["lezer2@example.org"] = [smtplib.SMTPServerDisconnected("down")] * sending.SEND_ATTEMPTS
+@pytest.mark.parametrize(
+    ("rcpt", "data", "status", "attempts"),
+    [
+        ([TEMPORARY], [], Delivery.Status.SENT, 2),
+        ([DROP], [], Delivery.Status.SENT, 2),  # the connection broke before the message: safe to send again
+        ([], ["452 4.3.1 Insufficient storage"], Delivery.Status.SENT, 2),  # refused at its end: not taken
+        ([MAILBOX_UNKNOWN], [], Delivery.Status.FAILED, 1),
+        ([], ["554 5.6.0 Message refused"], Delivery.Status.FAILED, 1),
+    ],
+    ids=["rcpt-451", "dropped-at-rcpt", "data-452", "rcpt-550", "data-554"],
+)
+def test_what_the_server_certainly_did_not_take_is_tried_again_or_failed(
+    mailing_list, readers, mail_server, rcpt, data, status, attempts
+):
+    mail_server.rcpt["lezer3@example.org"] = list(rcpt)
+    mail_server.data["lezer3@example.org"] = list(data)
     issue = make_issue(mailing_list)
     sending.start_sending(issue)
     work_off_tasks()
-    issue.refresh_from_db()
-    assert issue.status == Issue.Status.SENDING
-    assert issue.deliveries.get(subscriber__email="lezer2@example.org").status == Delivery.Status.PENDING
-    assert not issue.deliveries.filter(status=Delivery.Status.FAILED).exists()
-    assert DBTaskResult.objects.filter(status="READY", run_after__gt=timezone.now()).exists()
-    # The server is back when the deferred batch runs.
-    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=sending.UNAVAILABLE_DELAY + 1)):
+    with later(sending.RETRY_DELAYS[0] + 5):
         work_off_tasks()
+    delivery = issue.deliveries.get(subscriber__email="lezer3@example.org")
+    assert (delivery.status, delivery.attempts) == (status, attempts)
+    expected = {r.email: 1 for r in readers}
+    if status == Delivery.Status.FAILED:
+        del expected["lezer3@example.org"]
+        assert delivery.error.split(": ", 1)[0] in {"SMTPRecipientsRefused", "SMTPDataError"}
+    assert mail_server.copies() == expected
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT
-    assert Counter(message.to[0] for message in mail.outbox) == {r.email: 1 for r in readers}
+
+
+def test_an_unexpected_error_in_one_copy_fails_that_copy_and_the_batch_goes_on(
+    mailing_list, readers, mail_server, monkeypatch
+):
+    build = sending.build_issue_mail
+
+    def broken_for_one(content, *, to, **kwargs):
+        if to == "lezer2@example.org":
+            raise RuntimeError("a bug that shows with one address")
+        return build(content, to=to, **kwargs)
+
+    monkeypatch.setattr(sending, "build_issue_mail", broken_for_one)
+    issue = make_issue(mailing_list)
+    sending.start_sending(issue)
+    work_off_tasks()  # fails the test if any task failed: the chain did not break
+    delivery = issue.deliveries.get(subscriber__email="lezer2@example.org")
+    assert (delivery.status, delivery.error) == (
+        Delivery.Status.FAILED,
+        "RuntimeError: a bug that shows with one address",
+    )
+    assert mail_server.copies() == {r.email: 1 for r in readers if r.email != "lezer2@example.org"}
+    assert state(issue) == "Verstuurd, 1 mislukt"
+
+
+def test_an_unreachable_mail_server_costs_no_try_and_sending_goes_on_when_it_is_back(
+    mailing_list, readers, mail_server, settings
+):
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # nothing listens there: connection refused
+    issue = make_issue(mailing_list)
+    sending.start_sending(issue)
+    work_off_tasks()
+    assert statuses(issue) == {Delivery.Status.PENDING: 7}
+    assert set(issue.deliveries.values_list("attempts", flat=True)) == {0}
+    assert "ConnectionRefusedError" in issue.deliveries.exclude(error="").get().error
+    assert state(issue) == "Wordt verstuurd"
+    assert DBTaskResult.objects.filter(status="READY", run_after__gt=timezone.now()).exists()
+    settings.EMAIL_PORT = port  # the server is back when the deferred batch runs
+    with later(sending.UNAVAILABLE_DELAY + 1):
+        work_off_tasks()
+    assert mail_server.copies() == {r.email: 1 for r in readers}
+    assert state(issue) == "Verstuurd"
 
 
 def test_who_left_or_was_erased_meanwhile_is_skipped(mailing_list, readers):
@@ -180,22 +322,67 @@ def test_an_issue_without_subscribers_is_sent_to_nobody(mailing_list):
     assert (issue.status, issue.recipient_count, mail.outbox) == (Issue.Status.SENT, 0, [])
 
 
-def test_resume_after_a_killed_worker_finishes_the_issue(mailing_list, readers, settings):
-    """A killed worker leaves its task "RUNNING" for ever; resume_sending enqueues a new one."""
+def test_a_stalled_issue_is_resumed_by_the_periodic_check(mailing_list, readers, settings):
+    """The batch chain died (its worker killed, or an error outside any one copy): the task stays "RUNNING"
+    for ever and nothing would ever send the rest. The timer's command enqueues a batch again."""
     settings.NEWSLETTER_BATCH_SIZE = 2
     issue = make_issue(mailing_list)
     sending.start_sending(issue)
-    # The worker claimed every task, sent two copies and died.
     DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now())
-    sending.send_batch(issue.pk)
-    DBTaskResult.objects.filter(status="READY").delete()  # the successor it enqueued died with it
-    assert len(mail.outbox) == 2
-    assert work_off_tasks() == 0  # nothing would ever run again
-    assert sending.resume_sending() == 1
+    assert work_off_tasks() == 0  # stalled
+    out = StringIO()
+    call_command("recover_newsletters", stdout=out)
+    assert out.getvalue() == "0 claims expired, 0 issues finished, 1 issues resumed\n"
+    call_command("recover_newsletters", stdout=out)  # a queued batch is enough: no second chain
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
     work_off_tasks()
     assert Counter(message.to[0] for message in mail.outbox) == {r.email: 1 for r in readers}
-    issue.refresh_from_db()
-    assert issue.status == Issue.Status.SENT
+    assert state(issue) == "Verstuurd"
+
+
+def test_a_copy_left_by_a_dead_worker_is_sent_again_only_if_it_never_reached_the_server(
+    mailing_list, mail_server, settings
+):
+    """Two workers died holding a copy each: one before the end of its message went out, one after."""
+    settings.NEWSLETTER_CLAIM_SECONDS = 300
+    never_sent = make_subscriber("nooit@example.org", mailing_list)
+    handed_over = make_subscriber("overhandigd@example.org", mailing_list)
+    issue = make_issue(mailing_list)
+    sending.start_sending(issue)
+    DBTaskResult.objects.update(status="RUNNING")  # died with them
+    first, second = sending._claim(issue), sending._claim(issue)
+    assert {first.subscriber, second.subscriber} == {never_sent, handed_over}
+    sending._hand_over(second if second.subscriber == handed_over else first)
+
+    # Within the claim time a worker may still be at it: nothing is touched.
+    assert sending.recover() == {"expired": 0, "finished": 0, "resumed": 0}
+    with later(301):
+        assert sending.recover() == {"expired": 2, "finished": 0, "resumed": 1}
+        work_off_tasks()
+    assert issue.deliveries.get(subscriber=never_sent).status == Delivery.Status.SENT
+    assert issue.deliveries.get(subscriber=handed_over).status == Delivery.Status.UNCERTAIN
+    assert mail_server.copies() == {"nooit@example.org": 1}
+    assert state(issue) == "Verstuurd, 1 onzeker"
+
+
+def test_a_worker_whose_claim_was_given_up_sends_no_end_of_message(mailing_list, mail_server, settings):
+    """A worker that hung past its claim time must not finish a copy another worker may be sending."""
+    settings.NEWSLETTER_CLAIM_SECONDS = 60
+    make_subscriber("lezer@example.org", mailing_list)
+    issue = make_issue(mailing_list)
+    sending.start_sending(issue)
+    late = sending._claim(issue)
+    with later(61):
+        assert sending.expire_claims() == 1  # back to pending: it never reached the server
+        backend = get_connection()
+        result = sending._send_copy(backend, sending.issue_content(issue), issue, late)
+        backend.close()
+        assert result == "lost"
+        assert mail_server.messages == []  # MAIL, RCPT, DATA and the text went out, the end did not
+        work_off_tasks()
+    assert mail_server.copies() == {"lezer@example.org": 1}
+    delivery = issue.deliveries.get()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 2)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -210,6 +397,16 @@ def test_newsletter_worker_command_resumes_and_runs_the_tasks(network, settings)
     assert Counter(message.to[0] for message in mail.outbox) == {r.email: 1 for r in readers}
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT
+
+
+def test_the_recovery_timer_runs_the_periodic_check_every_five_minutes():
+    deploy = PROJECT_DIR / "deploy"
+    service = (deploy / "newsletter-recover.service").read_text()
+    timer = (deploy / "newsletter-recover.timer").read_text()
+    assert "ExecStart=/srv/armoede/app/.venv/bin/python manage.py recover_newsletters\n" in service
+    assert "OnUnitActiveSec=5min\n" in timer
+    assert (PROJECT_DIR / "newsletter/management/commands/recover_newsletters.py").exists()
+    assert "newsletter-recover.timer" in Path(PROJECT_DIR / "docs/deploy.md").read_text()
 
 
 @pytest.mark.postgres
