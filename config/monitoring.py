@@ -11,14 +11,17 @@ them off to a third party or into a mailbox. Both reports hold the same, and onl
 - the request's method and its URL pattern (``/nieuwsbrief/bevestig/<str:token>/``, not the
   link with its token); never headers, cookies, query string, form fields or the body, and
   no user or visitor address;
-- log lines that came before (Sentry's breadcrumbs: level, logger, message, masked as above).
+- for an error logged rather than raised, and for the log lines that came before it (Sentry's
+  breadcrumbs: time, level, logger): the text the code logs without the values filled in
+  ("Newsletter confirmation mail for subscriber %s not sent").
 
-Sentry adds its usual context: the server's host name, Python, Django and package versions,
-the release and SENTRY_ENVIRONMENT. Masking works on what looks like an email address, an IP
-address or a Django-signed token; a name that an exception's first line quotes would pass,
-which is why only that one line is kept.
+Sentry adds its usual context: the server's host name, the command line of the process (masked),
+Python, Django and package versions, the release and SENTRY_ENVIRONMENT. Masking works on what
+looks like an email address, an IP address or a Django-signed token; a name that an exception's
+first line quotes would pass, which is why only that one line is kept.
 """
 
+import contextlib
 import ipaddress
 import logging
 import re
@@ -89,6 +92,11 @@ def scrub_event(event, hint=None):
             kept["url"] = _request_path(event)
         event["request"] = kept
     event.pop("user", None)
+    logentry = event.get("logentry")
+    if logentry is not None:
+        # The code's own text; the values it filled in (params, formatted) may be anybody's.
+        event["logentry"] = {"message": logentry.get("message") or ""}
+    event["extra"] = {key: value for key, value in (event.get("extra") or {}).items() if key == "sys.argv"}
     for exception in (event.get("exception") or {}).get("values") or []:
         if "value" in exception:
             exception["value"] = exception_line(exception["value"] or "")
@@ -108,6 +116,15 @@ def scrub_event(event, hint=None):
     return _mask_all(event)
 
 
+def scrub_breadcrumb(crumb, hint=None):
+    """Sentry's before_breadcrumb: a log line keeps the code's text, not the values filled in."""
+    record = (hint or {}).get("log_record")
+    if record is not None:
+        crumb["message"] = str(record.msg)
+    crumb.pop("data", None)
+    return crumb
+
+
 def init_sentry(dsn, *, environment, traces_sample_rate):
     """Report unhandled errors and logged errors to `dsn` (Sentry, GlitchTip or Bugsink)."""
     import sentry_sdk
@@ -122,6 +139,7 @@ def init_sentry(dsn, *, environment, traces_sample_rate):
         max_request_body_size="never",
         before_send=scrub_event,
         before_send_transaction=scrub_event,
+        before_breadcrumb=scrub_breadcrumb,
         # 0 (the default) sends no performance data at all; the error reports stay.
         traces_sample_rate=traces_sample_rate or None,
         # Release-health sessions and client reports: nothing an operator needs, fewer requests.
@@ -163,14 +181,21 @@ class AdminEmailHandler(logging.Handler):
             self.handleError(record)
 
     def compose(self, record):
-        message = record.getMessage()
         request = getattr(record, "request", None)
         where = ""
         if request is not None:
+            # Django's own "Internal Server Error: <path>": the URL pattern instead of the path.
             match = getattr(request, "resolver_match", None)
             route = "/" + match.route if match is not None and match.route else request.path
-            message = message.replace(request.path, route)
+            args = record.args if isinstance(record.args, tuple) else ()
+            message = str(record.msg)
+            if args:
+                with contextlib.suppress(TypeError, ValueError):
+                    message %= tuple(route if arg == request.path else arg for arg in args)
             where = f"Request: {request.method} {mask(route)}\n"
+        else:
+            # The code's own text, without the values filled in (as in the Sentry report).
+            message = str(record.msg)
         message = exception_line(message)
         subject = f"{record.levelname}: {message}".replace("\n", " ").replace("\r", " ")
         error = record.exc_info[1] if record.exc_info else None
