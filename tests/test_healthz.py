@@ -204,3 +204,11 @@ def test_a_real_worker_makes_worker_health_ok_and_its_end_makes_it_503(client, s
     finally:
         worker.kill()
         worker.wait(timeout=10)
+
+
+@pytest.mark.django_db
+def test_both_health_urls_answer_over_plain_http_where_every_page_redirects_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/privacy/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz/worker").status_code == 503
