@@ -1,12 +1,15 @@
 """An unhandled error is reported to Sentry (here: a local stand-in for its ingest endpoint) and
 mailed to ADMINS, both without personal data: a gunicorn app server with production settings and
-SENTRY_DSN / DJANGO_ADMINS set, behind one proxy, a visitor posting a form to a view that fails.
+SENTRY_DSN / DJANGO_ADMINS set, behind one proxy, a visitor posting a form to a view that fails;
+and the background worker with the same settings, running a task that fails.
 """
 
 import base64
 import gzip
 import json
 import re
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,6 +17,7 @@ import brotli
 import pytest
 import requests
 
+from tests.helpers import PROJECT_DIR
 from tests.pgcluster import free_port
 from tests.scale.conftest import ModuleSMTPSink, app_server_env, shared_database_url, start_app_servers
 
@@ -81,15 +85,20 @@ class SentryIngest:
     def dsn(self):
         return f"http://publickey@127.0.0.1:{self.server.server_port}/1"
 
-    def wait_for_event(self, timeout=20):
+    def wait_for_event(self, matching, timeout=20):
+        """The events for which `matching(event)` is true, once there is one."""
         with self._arrived:
-            self._arrived.wait_for(lambda: self.events(), timeout=timeout)
-        events = self.events()
-        assert events, f"no event arrived; {len(self.envelopes)} envelope(s)"
+            self._arrived.wait_for(lambda: [event for event in self.events() if matching(event)], timeout=timeout)
+        events = [event for event in self.events() if matching(event)]
+        assert events, f"no such event arrived; {len(self.envelopes)} envelope(s)"
         return events
 
     def events(self):
         return [payload for _, headers, payload in self.items() if headers.get("type") == "event"]
+
+    def received(self):
+        """Everything received, as text."""
+        return b"\n".join(body for _, _, body in self.envelopes).decode()
 
     def items(self):
         """(envelope header, item header, parsed payload) for every item received."""
@@ -127,6 +136,7 @@ def reporting_site(committed_db, static_root, tmp_path_factory):
         **mail.env,
     )
     (server,) = start_app_servers(env, log_dir=tmp_path_factory.mktemp("reporting"))
+    server.worker_env = env
     yield server, ingest, mail.sink
     server.stop()
     mail.controller.stop()
@@ -158,7 +168,7 @@ def test_an_unhandled_error_is_answered_with_the_dutch_500_page(failed_request):
 
 def test_an_unhandled_error_reaches_sentry_with_its_type_and_without_personal_data(reporting_site, failed_request):
     _, ingest, _ = reporting_site
-    (event,) = ingest.wait_for_event()
+    (event,) = ingest.wait_for_event(lambda event: event.get("transaction") == "/test-fout/{token}/")
 
     (error,) = event["exception"]["values"]
     assert error["type"] == "ValueError"
@@ -174,7 +184,7 @@ def test_an_unhandled_error_reaches_sentry_with_its_type_and_without_personal_da
     (logged,) = [crumb for crumb in event["breadcrumbs"]["values"] if crumb.get("category") == "tests.failing_site"]
     assert logged["message"] == "Aanvraag van %s voor %s" and logged["level"] == "warning"
 
-    received = b"\n".join(body for _, _, body in ingest.envelopes).decode()
+    received = ingest.received()
     assert "ValueError" in received
     for value in PERSONAL:
         assert value not in received
@@ -184,7 +194,8 @@ def test_an_unhandled_error_reaches_sentry_with_its_type_and_without_personal_da
 
 def test_an_unhandled_error_is_mailed_to_the_admins_without_personal_data(reporting_site, failed_request):
     _, _, mail = reporting_site
-    (message,) = mail.wait_for(1)
+    mail.wait_for(1)
+    (message,) = [message for message in mail.messages if "Internal Server Error" in message["Subject"]]
 
     assert message["To"] == "beheer@netwerk.example, it@netwerk.example"
     assert message["Subject"] == "[Netwerk tegen Armoede] ERROR: Internal Server Error: /test-fout/<str:token>/"
@@ -196,3 +207,43 @@ def test_an_unhandled_error_is_mailed_to_the_admins_without_personal_data(report
     for value in PERSONAL:
         assert value not in everything
     assert EMAIL_ADDRESS.findall(message["Subject"] + body) == []
+
+
+@pytest.fixture(scope="module")
+def failed_task(reporting_site):
+    """A background task that fails on a real code path: an issue id that is no number (an address)."""
+    from newsletter.tasks import send_issue_batch
+
+    server, _, _ = reporting_site
+    result = send_issue_batch.enqueue(issue_id=FORM["email"])
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "newsletter_worker", "--batch", "--no-startup-delay"],
+        cwd=PROJECT_DIR,
+        env=server.worker_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert worker.returncode == 0, worker.stdout + worker.stderr
+    return result
+
+
+def test_a_failed_background_task_is_reported_and_mailed_without_personal_data(reporting_site, failed_task):
+    _, ingest, mail = reporting_site
+
+    (event,) = ingest.wait_for_event(lambda event: event.get("logger") == "django_tasks")
+    # The error Django raised, and the int() error it came from: each with the address masked.
+    assert [(error["type"], error["value"]) for error in event["exception"]["values"]] == [
+        ("ValueError", "invalid literal for int() with base 10: '[email]'"),
+        ("ValueError", "Field 'id' expected a number but got '[email]'."),
+    ]
+    assert event["logentry"] == {"message": "Task id=%s path=%s state=%s"}
+    assert FORM["email"] not in ingest.received()
+
+    mail.wait_for(2)
+    (message,) = [message for message in mail.messages if "Task id=" in message["Subject"]]
+    assert message["Subject"] == "[Netwerk tegen Armoede] ERROR: Task id=%s path=%s state=%s"
+    body = message.get_content().replace("\r\n", "\n")
+    assert "ValueError: Field 'id' expected a number but got '[email]'.\n" in body
+    assert FORM["email"] not in message.as_string()
