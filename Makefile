@@ -59,7 +59,7 @@ lint: $(VENV)/.dev
 
 test: $(VENV)/.dev node_modules/.installed messages var/static lint
 	@# wrk and redis-server: the scale-out and fault tests (tests/scale/).
-	@scripts/require-debian-packages chromium:chromium java:default-jre-headless wrk:wrk redis-server:redis-server
+	@scripts/require-debian-packages chromium:chromium java:default-jre-headless wrk:wrk redis-server:redis-server restic:restic
 	$(DEV) $(PY) manage.py check
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING

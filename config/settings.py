@@ -5,6 +5,7 @@ Every variable is documented in the README's configuration table.
 
 import os
 import secrets
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -312,8 +313,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-# /healthz answers load balancers over plain http inside the private network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz and /healthz/worker answer load balancers and monitors over plain http inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/worker$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -363,19 +364,47 @@ BENCH_BASELINE = env_bool("DJANGO_BENCH_BASELINE")
 if BENCH_BASELINE:
     PAGE_CACHE_SKIP_PREFIXES.append("/bench/")
 
+# Error reports (config/monitoring.py says exactly what they hold: no personal data). Errors
+# are mailed to DJANGO_ADMINS ("Name <address>, address", outside debug mode) and sent to
+# SENTRY_DSN (Sentry, or a self-hosted GlitchTip or Bugsink), when set. Both: 500s, errors
+# logged anywhere (a failed background task, a confirmation mail not sent).
+ADMINS = [(name, address) for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if address]
+EMAIL_SUBJECT_PREFIX = f"[{os.environ.get('SITE_NAME', 'Netwerk tegen Armoede')}] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"database_unavailable": {"()": "config.unavailable.DatabaseUnavailableLogFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {
+        "database_unavailable": {"()": "config.unavailable.DatabaseUnavailableLogFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "config.monitoring.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default handlers (its own console and mail_admins, which mails request headers,
+        # form fields and local variables) are replaced: its messages reach the root's handlers.
+        "django": {"handlers": []},
         "django.db.backends": {"level": "WARNING"},
         # While the database is down, each 503 is one warning line, not a traceback.
         "django.request": {"filters": ["database_unavailable"]},
     },
 }
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.monitoring import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # Staff import and export associations only where they may add them (network editors).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
@@ -406,6 +435,9 @@ SIGNATURE_PENDING_DAYS = int(os.environ.get("SIGNATURE_PENDING_DAYS", "30"))
 
 # Background jobs (django-tasks) in the database; `manage.py newsletter_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz/worker answers 503 when no worker showed life for this many seconds, or when a task
+# has waited that long while no worker started one (newsletter/worker.py).
+WORKER_MAX_WAIT_SECONDS = int(os.environ.get("WORKER_MAX_WAIT_SECONDS", "300"))
 # The site's own address, for links in mail sent by the worker, where no request tells the host.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Newsletter sign-ups not confirmed within this many days, and subscribers who left every list

@@ -10,6 +10,7 @@ from network import search
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("privacy/", views.privacy, name="privacy"),
     # The admin signs in through allauth (email, second factor, rate limits).

@@ -35,6 +35,24 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@never_cache
+@require_safe
+def healthz_worker(request):
+    """For monitoring, not for the load balancer: 200 while a background worker shows life, 503
+    when none did for WORKER_MAX_WAIT_SECONDS or a task waits that long (newsletter/worker.py).
+    The body is the short reason only."""
+    from newsletter.worker import worker_problem
+
+    try:
+        problem = worker_problem()
+    except DatabaseError as error:
+        logger.warning("Worker health check failed: %s", error)
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    if problem:
+        return HttpResponse(f"{problem}\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
 # Never stored by the page cache: the yardstick is a view that runs on every request.
 @never_cache
 def bench_baseline(request):

@@ -321,3 +321,24 @@ def validate_issue_content(mailing_list, news_posts, events):
         errors["events"] = _("Choose published events of the list's own network.")
     if errors:
         raise ValidationError(errors)
+
+
+class WorkerHeartbeat(models.Model):
+    """A running background worker (`manage.py newsletter_worker`) and when it last showed life.
+
+    Each worker process updates its row every few seconds and deletes it when it stops; /healthz/worker
+    (newsletter/worker.py) answers 503 when no row is recent. Not shown in the admin.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("machine"), max_length=255)
+    pid = models.PositiveIntegerField(_("process"))
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.host}:{self.pid})"

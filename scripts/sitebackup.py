@@ -8,6 +8,12 @@ read in the snapshot the dump was made from, plus the size and sha256 of every m
 of the backup's own files. A restore checks those files, fills an empty database and media
 folder, and compares what it restored with the manifest.
 
+Off-site: with RESTIC_REPOSITORY (and RESTIC_PASSWORD_FILE) set, `scripts/backup` also hands the
+new folder to restic, which encrypts it and keeps it in that repository (another machine over
+SFTP, an S3 bucket, a rest-server), and forgets snapshots older than --offsite-keep-days there.
+`scripts/restore --from-restic SNAPSHOT` restores from such a snapshot; the restore drill then
+restores from the repository only, with the local copy deleted first.
+
 Exit status: 0 all well, 1 a difference was found (data lost or changed), 2 nothing was done
 or the work stopped halfway (the message says why and what to do).
 """
@@ -512,8 +518,9 @@ def default_destination():
     return Path(os.environ.get("BACKUP_DIR") or settings.VAR_DIR / "backups")
 
 
-def backup(destination, keep_days):
-    """Make a backup folder in `destination`, then remove those older than `keep_days`; the new folder."""
+def backup(destination, keep_days, offsite_keep_days=None):
+    """Make a backup folder in `destination`, then remove those older than `keep_days`, and copy it
+    off-site when RESTIC_REPOSITORY is set; the new folder."""
     database, media = database_from_settings(), Media()
     os.umask(0o077)  # backups hold personal data: readable by this user only
     destination.mkdir(parents=True, exist_ok=True)
@@ -562,6 +569,11 @@ def backup(destination, keep_days):
         print(f"  {media_entry['note']}")
     for path in removed:
         print(f"  removed {path.name} (older than {keep_days} days)")
+    if restic_configured():
+        try:
+            copy_offsite(final, keep_days if offsite_keep_days is None else offsite_keep_days)
+        except Failure as failure:
+            raise Failure(f"{final} is complete, but its off-site copy failed: {failure}") from failure
     return final
 
 
@@ -590,6 +602,69 @@ def rotate(destination, keep_days, keep):
             shutil.rmtree(path)
             removed.append(path)
     return removed
+
+
+# --- off-site copies (restic) ------------------------------------------------------------------
+
+RESTIC_TAG = "sitebackup"
+RESTIC_PASSWORD_VARIABLES = ("RESTIC_PASSWORD_FILE", "RESTIC_PASSWORD_COMMAND", "RESTIC_PASSWORD")
+
+
+def restic_configured():
+    return bool(os.environ.get("RESTIC_REPOSITORY"))
+
+
+def restic_repository():
+    """The repository's name as it may be printed: without a password in it (rest:https://user:pw@host/)."""
+    repository = os.environ.get("RESTIC_REPOSITORY", "")
+    scheme, found, rest = repository.partition("://")
+    if found and "@" in rest.split("/", 1)[0]:
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return repository
+
+
+def restic(*args, cwd=None):
+    """Run restic with the repository and key of the environment; its output."""
+    program = shutil.which("restic")
+    if program is None:
+        raise Failure("RESTIC_REPOSITORY is set, but restic is not installed: sudo apt-get install restic")
+    if not any(os.environ.get(name) for name in RESTIC_PASSWORD_VARIABLES):
+        raise Failure(
+            "RESTIC_REPOSITORY is set, but RESTIC_PASSWORD_FILE is not (the file with the repository's key)."
+        )
+    result = subprocess.run(
+        [program, *args], cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise Failure(f"restic {args[0]} with the repository {restic_repository()} failed:\n{result.stderr.strip()}")
+    return result.stdout
+
+
+def copy_offsite(folder, keep_days):
+    """Hand a complete backup folder to restic; forget snapshots older than `keep_days`. The snapshot's id."""
+    # From inside the backups folder: the snapshot holds the folder by its name (20250101T021500Z/...).
+    lines = restic("backup", "--json", "--tag", RESTIC_TAG, folder.name, cwd=folder.parent).splitlines()
+    summary = next(json.loads(line) for line in reversed(lines) if '"summary"' in line)
+    snapshot = summary["snapshot_id"][:8]
+    print(
+        f"  off-site  snapshot {snapshot} in {restic_repository()} "
+        f"({megabytes(summary.get('data_added', 0))} new after deduplication and compression)"
+    )
+    if keep_days:
+        # One group for all of this machine's backups (each folder has its own path): snapshots older
+        # than keep_days before the newest are forgotten, and the data only they used is deleted.
+        restic("forget", "--tag", RESTIC_TAG, "--group-by", "host,tags", "--keep-within", f"{keep_days}d", "--prune")
+        print(f"  off-site  forgot snapshots older than {keep_days} days")
+    return snapshot
+
+
+def fetch_offsite(snapshot, target):
+    """Restore restic snapshot `snapshot` ("latest": the newest backup) into `target`; the backup folder."""
+    restic("restore", snapshot, "--tag", RESTIC_TAG, "--target", str(target))
+    folders = [path for path in target.iterdir() if (path / MANIFEST).exists()]
+    if len(folders) != 1:
+        raise Failure(f"restic snapshot {snapshot} holds no backup folder of scripts/backup.")
+    return folders[0]
 
 
 # --- restore -----------------------------------------------------------------------------------
@@ -659,6 +734,17 @@ def restore(folder, *, replace=False, migrate=False):
     return differences
 
 
+def restore_offsite(snapshot, **options):
+    """Fetch a restic snapshot into a scratch folder, restore it (see restore()), delete the folder."""
+    scratch = Path(tempfile.mkdtemp(prefix="restore-offsite-"))
+    try:
+        folder = fetch_offsite(snapshot, scratch)
+        print(f"Fetched restic snapshot {snapshot} of {restic_repository()}: {folder.name}")
+        return restore(folder, **options)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _check_migrations(migrate):
     from django.core.management import call_command
     from django.db import connection
@@ -716,26 +802,40 @@ def drill(confirm, *, simulate_loss=False, destination=None):
     before = measure(database, media)
     mark = step("measure", summary(before), mark)
     target = destination or Path(tempfile.mkdtemp(prefix="restore-drill-"))
+    snapshot = None
     try:
-        _run_script("backup", "--dest", str(target), "--keep-days", "0")
+        output = _run_script("backup", "--dest", str(target), "--keep-days", "0")
         folder = max(path for path in target.iterdir() if (path / MANIFEST).exists())
         files = json.loads((folder / MANIFEST).read_text())["files"]
         sizes = ", ".join(f"{name} {megabytes(entry['size'])}" for name, entry in sorted(files.items()))
         mark = step("backup", f"{folder} ({sizes})", mark)
+        if restic_configured():
+            snapshot = next(line.split()[2] for line in output.splitlines() if line.startswith("  off-site  snapshot"))
+            mark = step("off-site", f"restic snapshot {snapshot} in {restic_repository()}", mark)
 
         database.drop()
         if media.on_filesystem:
             media.wipe()
         if database.exists() or (media.on_filesystem and media.root.exists()):
             raise Failure("The wipe left the database or the media folder in place.")
-        mark = step("wipe", "database dropped" + (", media folder deleted" if media.on_filesystem else ""), mark)
+        wiped = "database dropped" + (", media folder deleted" if media.on_filesystem else "")
+        if snapshot:
+            # Only the off-site copy is left to restore from.
+            shutil.rmtree(folder)
+            wiped += ", local backup deleted"
+        mark = step("wipe", wiped, mark)
 
-        output = _run_script("restore", str(folder), allowed=(0, 1))
-        mark = step("restore", "from the backup, checked against its manifest", mark)
+        if snapshot:
+            output = _run_script("restore", "--from-restic", snapshot, allowed=(0, 1))
+            mark = step("restore", f"from restic snapshot {snapshot}, checked against its manifest", mark)
+        else:
+            output = _run_script("restore", str(folder), allowed=(0, 1))
+            mark = step("restore", "from the backup, checked against its manifest", mark)
         if "differences with the manifest" in output:
             print("\n".join(f"            {line}" for line in output.splitlines()))
     except BaseException:
-        print(f"The drill's backup stays in {target}: restore it with scripts/restore.", file=sys.stderr)
+        where = f"restic snapshot {snapshot}: scripts/restore --from-restic {snapshot}" if snapshot else target
+        print(f"The drill's backup stays in {where}: restore it with scripts/restore.", file=sys.stderr)
         raise
 
     if simulate_loss:
@@ -753,8 +853,10 @@ def drill(confirm, *, simulate_loss=False, destination=None):
         print(f"No loss: every table has the same rows and content, every media file the same bytes ({total:.1f} s).")
     if destination is None and (simulate_loss or not differences):
         shutil.rmtree(target)
+        if snapshot:
+            restic("forget", snapshot)
     else:
-        print(f"The drill's backup stays in {target}.")
+        print(f"The drill's backup stays in {f'restic snapshot {snapshot}' if snapshot else target}.")
     return differences
 
 
@@ -814,12 +916,13 @@ def main(argv):
         "backup": argparse.ArgumentParser(
             prog="scripts/backup",
             description="Back up the database (DATABASE_URL) and the media (DJANGO_MEDIA_ROOT) into a dated folder "
-            "with a manifest, then remove backups older than --keep-days.",
+            "with a manifest, then remove backups older than --keep-days. With RESTIC_REPOSITORY and "
+            "RESTIC_PASSWORD_FILE set, also copy the folder into that restic repository (encrypted, off-site).",
         ),
         "restore": argparse.ArgumentParser(
             prog="scripts/restore",
-            description="Restore a backup folder into an empty database and media folder, "
-            "check the result against its manifest, and tell whether migrations are due.",
+            description="Restore a backup folder (or a restic snapshot of one) into an empty database and media "
+            "folder, check the result against its manifest, and tell whether migrations are due.",
         ),
         "drill": argparse.ArgumentParser(
             prog="scripts/restore-drill",
@@ -834,7 +937,18 @@ def main(argv):
     parsers["backup"].add_argument(
         "--keep-days", type=int, default=14, help="remove backups older than this; the newest stays (0: keep all)"
     )
-    parsers["restore"].add_argument("folder", type=Path, help="a backup folder (with manifest.json)")
+    parsers["backup"].add_argument(
+        "--offsite-keep-days",
+        type=int,
+        help="forget off-site snapshots older than this (default: --keep-days; 0: forget none, for an "
+        "append-only repository)",
+    )
+    parsers["restore"].add_argument("folder", type=Path, nargs="?", help="a backup folder (with manifest.json)")
+    parsers["restore"].add_argument(
+        "--from-restic",
+        metavar="SNAPSHOT",
+        help="restore this snapshot of $RESTIC_REPOSITORY instead of a folder (latest: the newest)",
+    )
     parsers["restore"].add_argument(
         "--replace", action="store_true", help="empty a database that has tables, move a media folder aside"
     )
@@ -845,13 +959,20 @@ def main(argv):
         "--simulate-loss", action="store_true", help="damage the restored data on purpose: the drill must fail"
     )
     options = parsers[command].parse_args(arguments)
+    if command == "restore" and (options.folder is None) == (options.from_restic is None):
+        parsers[command].error("give a backup folder or --from-restic SNAPSHOT (one of them)")
+    if command == "restore" and options.from_restic and not restic_configured():
+        parsers[command].error("--from-restic needs RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE")
     try:
         setup_django()
         if command == "backup":
-            backup(options.dest or default_destination(), options.keep_days)
+            backup(options.dest or default_destination(), options.keep_days, options.offsite_keep_days)
             return 0
         if command == "restore":
-            return 1 if restore(options.folder, replace=options.replace, migrate=options.migrate) else 0
+            restore_options = {"replace": options.replace, "migrate": options.migrate}
+            if options.from_restic:
+                return 1 if restore_offsite(options.from_restic, **restore_options) else 0
+            return 1 if restore(options.folder, **restore_options) else 0
         return 1 if drill(options.confirm, simulate_loss=options.simulate_loss, destination=options.dest) else 0
     except Failure as failure:
         print(f"{parsers[command].prog}: {failure}", file=sys.stderr)
