@@ -372,6 +372,7 @@ RULES = {
     "newsletter.subscriber": NoPublicPage(),
     "newsletter.subscription": NoPublicPage(),
     "newsletter.delivery": NoPublicPage(),
+    "newsletter.workerheartbeat": NoPublicPage(),
 }
 
 
