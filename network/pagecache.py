@@ -35,6 +35,9 @@ IGNORED = {
     "network.networkmembership",
     "associations.associationmembership",
     "associations.profilechange",
+    # Registrations: only a change of the confirmed seats shows (an event's free seats), and
+    # events/registrations.py invalidates for exactly that (`_seats_changed`), never for a pending post.
+    "events.registration",
 }
 APPS = {"network", "associations", "events", "campaigns", "newsletter"}
 
