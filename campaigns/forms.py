@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Signature
 from network.forms import HoneypotMixin, ListFilterForm
+from network.plaintext import clean_person_name, clean_plain_text
 
 # A Belgian postcode, or a place name: letters (also accented), spaces, hyphens, apostrophes and dots.
 PLACE = re.compile(r"^(?:[1-9][0-9]{3}|[^\W\d_](?:[^\W\d_]|[ '\u2019.-])*)$")
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class CampaignFilterForm(ListFilterForm):
@@ -30,20 +30,11 @@ class SignatureForm(HoneypotMixin, forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
-    def _text(self, name):
-        value = " ".join(self.cleaned_data[name].split())
-        if CONTROL.search(value):
-            raise forms.ValidationError(_("Remove the invisible control characters from this field."))
-        return value
-
     def clean_name(self):
-        name = self._text("name")
-        if "<" in name or ">" in name or "://" in name:
-            raise forms.ValidationError(_("Give your name without links or the characters < and >."))
-        return name
+        return clean_person_name(self.cleaned_data["name"])
 
     def clean_place(self):
-        place = self._text("place")
+        place = clean_plain_text(self.cleaned_data["place"])
         if not PLACE.match(place):
             raise forms.ValidationError(_("Give the name of your municipality or its four-digit postcode."))
         return place

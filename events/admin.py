@@ -61,7 +61,7 @@ class RegistrationInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["name", "email", "association", "people", "needs", "status", "created_at"]
+    fields = ["name", "email", "association", "people", "group_reason", "needs", "status", "created_at"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
@@ -182,7 +182,7 @@ class RegistrationAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
     """Registrations of the events of the user's networks, to read and export; they come from the site's form."""
 
     network_lookup = "event__network_id"
-    list_display = ["name", "event", "people", "needs_list", "status", "created_at"]
+    list_display = ["name", "event", "people", "group_reason", "needs_list", "status", "created_at"]
     list_filter = [EventNetworkFilter, "status", "needs_transport", "needs_childcare", "needs_diet"]
     search_fields = ["name", "email", "association", "event__title"]
     list_select_related = ["event"]
@@ -194,12 +194,14 @@ class RegistrationAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
         "email",
         "association",
         "people",
+        "group_reason",
         "needs_transport",
         "needs_childcare",
         "needs_diet",
         "remarks",
         "status",
         "created_at",
+        "confirmed_at",
     ]
     readonly_fields = fields
 

@@ -278,6 +278,12 @@ EXAMPLE_REGISTRATIONS = [
     ("Voorbeeld Fatima", "fatima@example.org", "", 2, False, True, True),
 ]
 
+# Registrations of three or more people say who comes along (events.models.GROUP_REASON_FROM_PEOPLE).
+GROUP_REASONS = {
+    "chantal@example.org": "Twee leden van onze vereniging komen mee.",
+    "dirk@example.org": "Mijn partner en onze twee kinderen.",
+}
+
 
 def _events(year):
     for source in (breed_bpa_overleg, forum, trefdagen, torch_march, dialogue, examples):
@@ -289,6 +295,7 @@ def _registrations(event):
     created, taken = 0, 0
     for name, email, association, people, transport, childcare, diet in EXAMPLE_REGISTRATIONS:
         fits = taken + people <= event.capacity
+        reason = GROUP_REASONS.get(email, "")
         _registration, new = Registration.objects.get_or_create(
             event=event,
             email=email,
@@ -299,7 +306,9 @@ def _registrations(event):
                 "needs_transport": transport,
                 "needs_childcare": childcare,
                 "needs_diet": diet,
+                "group_reason": reason,
                 "status": Registration.Status.CONFIRMED if fits else Registration.Status.WAITING,
+                "confirmed_at": timezone.now(),
             },
         )
         taken += people if fits else 0

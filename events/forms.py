@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import MAX_PEOPLE_PER_REGISTRATION, EventFormat
+from events.models import GROUP_REASON_FROM_PEOPLE, MAX_PEOPLE_PER_REGISTRATION, EventFormat, group_reason_error
 from network.forms import HoneypotMixin, ListFilterForm
+from network.plaintext import clean_person_name, clean_plain_text
 
 
 class EventFilterForm(ListFilterForm):
@@ -36,7 +37,7 @@ class RegistrationForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,
-        help_text=_("We send the confirmation and a link to cancel to this address."),
+        help_text=_("We send a link to confirm your registration to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     association = forms.CharField(
@@ -56,6 +57,12 @@ class RegistrationForm(HoneypotMixin, forms.Form):
             "max_value": _("Register at most %(limit_value)s people at once; for a larger group, contact us."),
             "invalid": _("Give the number of people as a number, for example 2."),
         },
+    )
+    group_reason = forms.CharField(
+        label=_("Who comes with you?"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     needs_transport = forms.BooleanField(label=_("Transport to get there"), required=False)
     needs_childcare = forms.BooleanField(label=_("Childcare"), required=False)
@@ -79,13 +86,33 @@ class RegistrationForm(HoneypotMixin, forms.Form):
             invalid=_("Give a valid email address, for example naam@voorbeeld.be."),
         )
         self.fields["people"].error_messages["required"] = _("Give the number of people.")
-        for name in ["name", "association", "remarks"]:
+        self.fields["group_reason"].help_text = _(
+            "Needed from %(count)d people, for example: my two children, or four members of our association."
+        ) % {"count": GROUP_REASON_FROM_PEOPLE}
+        for name in ["name", "association", "group_reason", "remarks"]:
             self.fields[name].error_messages["max_length"] = _(
                 "Use at most %(limit_value)d characters (now %(show_value)d)."
             )
 
+    def clean_name(self):
+        # The name greets the registrant in every mail ("Beste ..."): no links or markup in it.
+        return clean_person_name(self.cleaned_data["name"])
+
+    def clean_association(self):
+        return clean_plain_text(self.cleaned_data["association"])
+
+    def clean_group_reason(self):
+        return clean_plain_text(self.cleaned_data["group_reason"])
+
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        error = group_reason_error(cleaned_data.get("people"), cleaned_data.get("group_reason", ""))
+        if error and "group_reason" not in self.errors:
+            self.add_error("group_reason", error)
+        return cleaned_data
 
     def needs_fields(self):
         return [self[name] for name in self.NEEDS]

@@ -105,7 +105,8 @@ def calendar(events, *, name, absolute_url):
     feed.add("name", name)
     feed.add("x-wr-timezone", settings.TIME_ZONE)
     feed.add("refresh-interval", REFRESH, parameters={"value": "DURATION"})
-    feed.add("x-published-ttl", REFRESH)
+    # An RFC 5545 duration (PT6H): added as a plain timedelta the library writes Python's "6:00:00".
+    feed.add("x-published-ttl", icalendar.vDuration(REFRESH))
     years = []
     for event in events:
         feed.add_component(vevent(event, absolute_url(event)))

@@ -11,6 +11,7 @@ import datetime
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -30,6 +31,9 @@ EVENT_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
 RESERVED_SLUGS = {"archief", "inschrijving", "inschrijven", "agenda", "ics", "feed", "zoeken"}
 
 MAX_PEOPLE_PER_REGISTRATION = 10
+# From this many people a registration says who they are: seats for a group are booked by one
+# address, so the network must be able to see why (yourself and one companion need no reason).
+GROUP_REASON_FROM_PEOPLE = 3
 
 postcode_validator = RegexValidator(r"^[1-9]\d{3}$", _("A Belgian postcode has four digits, for example 3500."))
 
@@ -342,21 +346,45 @@ class Event(models.Model):
             raise ValidationError(errors)
 
 
+def pending_cutoff(now=None):
+    """Registrations not confirmed since before this moment have expired (the confirmation link's lifetime)."""
+    return (now or timezone.now()) - datetime.timedelta(seconds=settings.CONFIRMATION_MAX_AGE)
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
-        return self.exclude(status=Registration.Status.CANCELLED)
+        """Confirmed by the registrant by mail and not cancelled: a seat or a place on the waiting list."""
+        return self.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING])
+
+    def current(self, now=None):
+        """Active, or waiting for the registrant's confirmation and not expired: what a new post must not repeat."""
+        return self.filter(
+            Q(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING])
+            | Q(status=Registration.Status.PENDING, created_at__gte=pending_cutoff(now))
+        )
+
+    def expired(self, now=None):
+        """Never confirmed within the confirmation link's lifetime: nobody will come, the data goes."""
+        return self.filter(status=Registration.Status.PENDING, created_at__lt=pending_cutoff(now))
 
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 
     def waiting(self):
-        return self.filter(status=Registration.Status.WAITING).order_by("created_at", "pk")
+        """The waiting list in the order people confirmed."""
+        return self.filter(status=Registration.Status.WAITING).order_by("confirmed_at", "created_at", "pk")
 
 
 class Registration(models.Model):
-    """Someone's registration with the site's form: a seat for `people` people, or a place on the waiting list."""
+    """Someone's registration with the site's form: a seat for `people` people, or a place on the waiting list.
+
+    A registration starts pending and holds nothing: only when the registrant confirms by the
+    mailed link does it get a seat (or a place on the waiting list), so made-up addresses take
+    no seats. Pending registrations count nowhere and expire with the confirmation link.
+    """
 
     class Status(models.TextChoices):
+        PENDING = "onbevestigd", _("Not confirmed yet")
         CONFIRMED = "bevestigd", _("Confirmed")
         WAITING = "wachtlijst", _("On the waiting list")
         CANCELLED = "geannuleerd", _("Cancelled")
@@ -373,11 +401,18 @@ class Registration(models.Model):
     needs_transport = models.BooleanField(_("needs transport"), default=False)
     needs_childcare = models.BooleanField(_("needs childcare"), default=False)
     needs_diet = models.BooleanField(_("has dietary needs"), default=False)
+    group_reason = models.TextField(
+        _("who comes along"),
+        max_length=300,
+        blank=True,
+        help_text=_("Given by the registrant for a group: why one registration books several seats."),
+    )
     remarks = models.TextField(_("remarks"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.CONFIRMED)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
     # Signed into the cancel link with the primary key, so a link cannot be guessed from a number.
     nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
@@ -391,6 +426,18 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} · {self.event}"
 
+    def clean(self):
+        error = group_reason_error(self.people, self.group_reason)
+        if error:
+            raise ValidationError({"group_reason": error})
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    def has_expired(self, now=None):
+        return self.is_pending and self.created_at < pending_cutoff(now)
+
     @property
     def needs(self):
         """The needs ticked, as labels."""
@@ -400,3 +447,12 @@ class Registration(models.Model):
             (self.needs_diet, _("dietary needs")),
         ]
         return [str(label) for ticked, label in labels if ticked]
+
+
+def group_reason_error(people, reason):
+    """The message when `people` seats need a reason and none is given, else None."""
+    if people is not None and people >= GROUP_REASON_FROM_PEOPLE and not reason.strip():
+        return _("Tell us who comes with you: from %(count)d people a registration needs a short explanation.") % {
+            "count": GROUP_REASON_FROM_PEOPLE
+        }
+    return None

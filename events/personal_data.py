@@ -30,9 +30,11 @@ class Registrations(Kind):
             "email",
             "association",
             "people",
+            "group_reason",
             "status",
             "remarks",
             "created_at",
+            "confirmed_at",
             **{_("event date"): registration.event.start_date, _("needs"): registration.needs},
         )
 

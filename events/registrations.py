@@ -1,12 +1,27 @@
-"""Registrations with the site's form: seats, the waiting list, cancelling, and the mails about them.
+"""Registrations with the site's form: confirmation by mail, seats, the waiting list, cancelling, and the mails.
+
+A registration starts pending and takes nothing: the registrant gets a mail with a link, and
+only confirming through it (a page with one button, so a mail scanner fetching the link
+confirms nothing) gives a seat, or a place on the waiting list when the event is full by then.
+Made-up addresses therefore take no seats, and every count shows confirmed seats only. A
+pending registration expires with its link (CONFIRMATION_MAX_AGE) and `purge_registrations`
+erases it; it holds no seat meanwhile, so a hold cannot be used to block seats either.
+
+A post for an address that is already registered (pending or confirmed) changes nothing and
+answers exactly like a new one; only the mail to that address says it was known. So neither
+the page nor the public count tells a visitor whether someone registered.
+
+Only a change of the confirmed seats changes a public page (the event's free seats), so only
+that invalidates the page cache (`_seats_changed`); events.registration itself is ignored by
+the page cache's signals.
 
 Every decision about seats is taken inside a transaction that holds a lock on the
 event's row (`select_for_update`), so two people registering at the same moment on
 different app servers never both get the last seat. Mails go out after the
 transaction, so nobody waits on the mail server while holding the lock.
 
-The waiting list is served in order of registration: when seats come free, each
-waiting registration that fits in the free seats moves up, the oldest first.
+The waiting list is served in the order people confirmed: when seats come free, each
+waiting registration that fits in the free seats moves up, the first confirmed first.
 """
 
 import functools
@@ -17,19 +32,26 @@ from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
+from network import pagecache
 from network.mail import MailNotSent, send_mail
 from network.tokens import TokenInvalid, make_token, read_token_parts
 
 logger = logging.getLogger(__name__)
 
 CANCEL_PURPOSE = "event-registration-cancel"
+CONFIRM_PURPOSE = "event-registration-confirm"
 
 
 class RegistrationClosed(Exception):
     """The event takes no (more) registrations or cancellations through the site."""
+
+
+class RegistrationExpired(Exception):
+    """The registration was not confirmed within the confirmation link's lifetime."""
 
 
 def seats_taken(event):
@@ -48,9 +70,17 @@ def cancel_token(registration):
     return make_token(CANCEL_PURPOSE, [registration.pk, registration.nonce])
 
 
-def registration_for_token(token):
-    """The registration a cancel link is for; TokenInvalid for a tampered link or one whose registration is gone."""
-    pk, nonce = read_token_parts(CANCEL_PURPOSE, token, int, str, max_age=0)
+def confirm_token(registration):
+    return make_token(CONFIRM_PURPOSE, [registration.pk, registration.nonce])
+
+
+def registration_for_token(token, purpose=CANCEL_PURPOSE):
+    """The registration a cancel (never expires) or confirm link (CONFIRMATION_MAX_AGE) is for.
+
+    TokenExpired for an old confirm link; TokenInvalid for a tampered link or one whose registration is gone.
+    """
+    max_age = 0 if purpose == CANCEL_PURPOSE else None
+    pk, nonce = read_token_parts(purpose, token, int, str, max_age=max_age)
     registration = Registration.objects.select_related("event__network").filter(pk=pk, nonce=nonce).first()
     if registration is None:
         raise TokenInvalid
@@ -61,8 +91,13 @@ def _lock(event):
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def _seats_changed(event):
+    """The confirmed seats changed, so the event's page (its free seats) is rebuilt once this is committed."""
+    transaction.on_commit(functools.partial(pagecache.key_changed, "event", event.pk))
+
+
 def _promote(event):
-    """Move waiting registrations up into free seats, oldest first; the ones moved up. Call with the event locked."""
+    """Move waiting registrations up into free seats, first confirmed first; the ones moved up. Lock the event."""
     if event.status != Event.Status.SCHEDULED or event.has_started():
         return []
     free = None if event.capacity is None else event.capacity - seats_taken(event)
@@ -86,22 +121,24 @@ def register(
     request,
     association="",
     people=1,
+    group_reason="",
     needs_transport=False,
     needs_childcare=False,
     needs_diet=False,
     remarks="",
 ):
-    """Register for an event: a seat if there is room for all `people`, else the waiting list.
+    """Record a pending registration and mail its confirmation link; it takes no seat until confirmed.
 
-    An address already registered (and not cancelled) for this event gets no second
-    registration, only a mail with its status: the page a visitor sees is the same
-    either way, so it reveals nothing about who registered. Returns (registration, created).
+    An address already registered for this event (pending and not expired, confirmed or
+    waiting) gets no second registration and keeps its first data, only a mail to that address
+    with its status: the page a visitor sees and the public count are the same either way.
+    Returns (registration, created).
     """
     with transaction.atomic():
         event = _lock(event)
         if not event.registration_open():
             raise RegistrationClosed
-        existing = event.registrations.active().filter(email__iexact=email).first()
+        existing = event.registrations.current().filter(email__iexact=email).first()
         if existing is None:
             registration = Registration(
                 event=event,
@@ -109,20 +146,46 @@ def register(
                 email=email,
                 association=association,
                 people=people,
+                group_reason=group_reason,
                 needs_transport=needs_transport,
                 needs_childcare=needs_childcare,
                 needs_diet=needs_diet,
                 remarks=remarks,
+                status=Registration.Status.PENDING,
             )
-            fits = event.capacity is None or seats_taken(event) + people <= event.capacity
-            registration.status = Registration.Status.CONFIRMED if fits else Registration.Status.WAITING
             registration.full_clean()
             registration.save()
     if existing is not None:
         send_registration_mail(existing, "known", request)
         return existing, False
-    send_registration_mail(registration, "confirmed" if fits else "waiting", request)
+    send_registration_mail(registration, "pending", request)
     return registration, True
+
+
+def confirm(*, registration, request):
+    """The registrant confirms: a seat if there is room for all its people now, else the waiting list.
+
+    True if this confirmed it; False if it was confirmed (or cancelled) before, which changes nothing.
+    RegistrationExpired after the confirmation link's lifetime, RegistrationClosed once the event
+    takes no registrations.
+    """
+    with transaction.atomic():
+        event = _lock(registration.event)
+        registration = Registration.objects.select_related("event__network").get(pk=registration.pk)
+        if not registration.is_pending:
+            return False
+        if registration.has_expired():
+            raise RegistrationExpired
+        if not event.registration_open():
+            raise RegistrationClosed
+        fits = event.capacity is None or seats_taken(event) + registration.people <= event.capacity
+        registration.status = Registration.Status.CONFIRMED if fits else Registration.Status.WAITING
+        registration.confirmed_at = timezone.now()
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        if fits:
+            _seats_changed(event)
+    send_registration_mail(registration, "confirmed" if fits else "waiting", request)
+    return True
 
 
 def cancel(*, registration, request):
@@ -134,9 +197,12 @@ def cancel(*, registration, request):
             return False
         if event.has_started():
             raise RegistrationClosed
+        had_seat = registration.status == Registration.Status.CONFIRMED
         registration.status = Registration.Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
         promoted = _promote(event)
+        if had_seat or promoted:
+            _seats_changed(event)
     send_registration_mail(registration, "cancelled", request)
     for other in promoted:
         send_registration_mail(other, "promoted", request)
@@ -151,16 +217,22 @@ def erase(*, registration):
     """
     with transaction.atomic():
         event = _lock(registration.event)
+        had_seat = Registration.objects.filter(pk=registration.pk).confirmed().exists()
         Registration.objects.filter(pk=registration.pk).delete()
         promoted = _promote(event)
+        if had_seat or promoted:
+            _seats_changed(event)
     for other in promoted:
         transaction.on_commit(functools.partial(send_registration_mail, other, "promoted", None))
 
 
 def promote_waiting(*, event, request):
-    """Fill seats that came free some other way (a larger capacity, a deleted registration)."""
+    """Fill seats that came free some other way (a larger capacity, a registration deleted in the admin)."""
     with transaction.atomic():
-        promoted = _promote(_lock(event))
+        event = _lock(event)
+        promoted = _promote(event)
+        # Seats came free: the public count changed even when nobody was waiting.
+        _seats_changed(event)
     for registration in promoted:
         send_registration_mail(registration, "promoted", request)
     return promoted
@@ -168,6 +240,7 @@ def promote_waiting(*, event, request):
 
 def _subject(kind, title):
     subjects = {
+        "pending": _("Confirm your registration for %(title)s"),
         "confirmed": _("Your registration for %(title)s"),
         "waiting": _("You are on the waiting list for %(title)s"),
         "promoted": _("A seat has come free for you: %(title)s"),
@@ -194,7 +267,12 @@ def send_registration_mail(registration, kind, request):
         "event_url": _absolute_url(event.get_absolute_url(), request),
         "cancel_url": _absolute_url(reverse("events:cancel", kwargs={"token": cancel_token(registration)}), request),
         "kind": kind,
+        "confirm_days": settings.CONFIRMATION_MAX_AGE // (24 * 3600),
     }
+    if registration.is_pending:
+        # Only the pending mails carry the confirm link; nothing can be cancelled before it is confirmed.
+        token = confirm_token(registration)
+        context["confirm_url"] = _absolute_url(reverse("events:confirm", kwargs={"token": token}), request)
     try:
         send_mail(
             registration.email,

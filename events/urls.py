@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.event_list, name="list"),
     path("archief/", views.event_archive, name="archive"),
     path("inschrijving/annuleren/<str:token>/", views.registration_cancel, name="cancel"),
+    path("inschrijving/bevestigen/<str:token>/", views.registration_confirm, name="confirm"),
     path("<int:year>/", views.event_year, name="year"),
     path("<slug:slug>.ics", views.event_ics, name="ics"),
     path("<slug:slug>/", views.event_detail, name="detail"),

@@ -18,8 +18,11 @@ from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm
 from events.jsonld import event_json_ld
 from events.models import EVENT_TIME_ZONE, Event
 from events.registrations import (
+    CONFIRM_PURPOSE,
     RegistrationClosed,
+    RegistrationExpired,
     cancel,
+    confirm,
     register,
     registration_for_token,
     seats_left,
@@ -29,7 +32,7 @@ from network.listing import paginate, script_json
 from network.pagecache import token_page
 from network.permissions import can_edit_network
 from network.ratelimit import allow
-from network.tokens import TokenError
+from network.tokens import TokenError, TokenExpired
 
 PER_PAGE = 30
 FIRST_YEAR = 2000
@@ -207,7 +210,11 @@ def _form_event(request, slug):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_form(request, slug):
-    """The site's registration form for an event; a full event puts people on the waiting list."""
+    """The site's registration form for an event: validate, then honeypot, then rate limit (STYLE.md).
+
+    Every accepted post, for a new address or a known one, ends on the same thanks page;
+    the mail tells the owner of the address the rest.
+    """
     event = _form_event(request, slug)
     context = {"event": event, "network": event.network, "open": event.registration_open()}
     if request.method != "POST":
@@ -218,16 +225,17 @@ def registration_form(request, slug):
     if not context["open"]:
         context["refusal"] = _("Registration for this event is closed.")
         return render(request, "events/registration_form.html", context, status=409)
-    if not allow(request, "registration", email=request.POST.get("email", "")):
+    if not form.is_valid():
+        context["seats_left"] = seats_left(event)
+        return render(request, "events/registration_form.html", context, status=400)
+    if form.is_spam():
+        return redirect("events:registration_thanks", slug=event.slug)
+    # Counted only now: invalid posts (typos, or a bot's junk with someone's address) use up nobody's limit.
+    if not allow(request, "registration", email=form.cleaned_data["email"]):
         context["refusal"] = _(
             "We received many registrations from you in a short time. Wait an hour and try again, or contact us."
         )
         return render(request, "events/registration_form.html", context, status=429)
-    if form.is_spam():
-        return redirect("events:registration_thanks", slug=event.slug)
-    if not form.is_valid():
-        context["seats_left"] = seats_left(event)
-        return render(request, "events/registration_form.html", context, status=400)
     try:
         register(event=event, request=request, **form.registration_data())
     except RegistrationClosed:
@@ -264,3 +272,34 @@ def registration_cancel(request, token):
     context["just_cancelled"] = context["cancelled"] and "geannuleerd" in request.GET
     context["started"] = event.has_started()
     return render(request, "events/registration_cancel.html", context)
+
+
+@token_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_confirm(request, token):
+    """A confirm link from a mail: a page with one button; pressing it confirms (a seat or the waiting list).
+
+    Mail scanners open links: the GET changes nothing. Pressing again changes nothing either.
+    """
+    try:
+        registration = registration_for_token(token, CONFIRM_PURPOSE)
+    except TokenError as error:
+        return render(request, "events/registration_confirm.html", {"error": error.message}, status=400)
+    event = registration.event
+    context = {"registration": registration, "event": event, "network": event.network}
+    if registration.has_expired():
+        context["error"] = TokenExpired.message
+        return render(request, "events/registration_confirm.html", context, status=400)
+    if request.method == "POST":
+        try:
+            confirm(registration=registration, request=request)
+        except RegistrationExpired:
+            context["error"] = TokenExpired.message
+            return render(request, "events/registration_confirm.html", context, status=400)
+        except RegistrationClosed:
+            context["error"] = _("Registration for this event is closed.")
+            return render(request, "events/registration_confirm.html", context, status=409)
+        return redirect(reverse("events:confirm", kwargs={"token": token}) + "?bevestigd=1")
+    context["just_confirmed"] = not registration.is_pending and "bevestigd" in request.GET
+    context["open"] = event.registration_open()
+    return render(request, "events/registration_confirm.html", context)

@@ -360,7 +360,10 @@ RULES = {
     "associations.profilechange": NoPublicPage(),
     "events.event": OfNetwork(),
     # Registrations show only as the free seats on their event's page (events.views.event_detail).
-    "events.registration": Narrow("event", "event_id"),
+    # A save cannot tell whether the confirmed seats changed (a pending post changes nothing, a
+    # cancellation of a confirmed seat does), so events/registrations.py says so itself:
+    # `_seats_changed` calls key_changed("event", pk) exactly when the confirmed seats change.
+    "events.registration": NoPublicPage(),
     "campaigns.campaign": OfNetwork(),
     "campaigns.keydate": OfNetwork("campaign.network_id"),
     "campaigns.face": OfNetwork("campaign.network_id"),

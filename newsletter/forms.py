@@ -1,13 +1,9 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.forms import HoneypotMixin
+from network.plaintext import clean_person_name
 from newsletter.models import MailingList
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
 
 # The largest id a database column holds (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -67,12 +63,7 @@ class NameMixin(forms.Form):
     )
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if CONTROL.search(name):
-            raise forms.ValidationError(_("Remove the invisible control characters from this field."))
-        if "<" in name or ">" in name or "://" in name:
-            raise forms.ValidationError(_("Give your name without links or the characters < and >."))
-        return name
+        return clean_person_name(self.cleaned_data["name"])
 
 
 class SubscribeForm(HoneypotMixin, NameMixin, ListChoiceMixin):

@@ -34,6 +34,8 @@ GROUPS = {
 
 
 def registration(event, name, **fields):
+    """A registration its registrant confirmed (with a seat) unless `fields` say otherwise."""
+    fields.setdefault("status", Registration.Status.CONFIRMED)
     return Registration.objects.create(
         event=event, name=name, email=f"{name.lower().replace(' ', '.')}@example.org", **fields
     )
@@ -114,6 +116,21 @@ def test_editor_reads_the_registrations_of_their_event_but_cannot_change_them(cl
     assert client.get(url("registration", "add")).status_code == 403
     registration_page = client.get(url("registration", "change", staff["objects"]["own"]["registration"]))
     assert 'name="name"' not in registration_page.content.decode(), "read only"
+
+
+def test_the_network_sees_why_one_registration_books_several_seats(client, staff):
+    """Issue 17: one address booked 10 seats at a time; a group now says who comes, for the network to read."""
+    event = staff["objects"]["own"]["event"]
+    reason = "Vier leden van De Kring komen mee."
+    group = registration(event, "Groep", people=4, group_reason=reason, status="wachtlijst")
+    client.force_login(staff["users"]["network_editor"])
+    for page in (
+        url("registration", "changelist"),
+        url("registration", "change", group),
+        url("event", "change", event),
+    ):
+        html = client.get(page).content.decode()
+        assert reason in html and nl("who comes along").lower() in html.lower(), page
 
 
 def test_editor_cannot_add_an_event_to_another_network(client, staff):
@@ -232,6 +249,7 @@ def test_cancelling_or_postponing_tells_everyone_registered(client, staff, statu
     event = staff["objects"]["own"]["event"]
     registration(event, "Wachtende", people=2, status="wachtlijst")
     registration(event, "Afgemeld", status="geannuleerd")
+    registration(event, "Onbevestigd", status="onbevestigd")  # never confirmed: maybe not even a real address
     data = admin_form(client, staff["users"]["network_editor"], "events", "event", event)
     data.update(status=status, status_reason="De zaal is onder water gelopen.")
     response = client.post(url("event", "change", event), data)

@@ -77,6 +77,15 @@ def test_feed_is_a_valid_calendar_with_every_published_event(client, world):
     assert not response.cookies
 
 
+def test_the_feed_says_how_often_to_refresh_in_rfc_5545_durations(client, world):
+    """Issue 17, 18.5: X-PUBLISHED-TTL said "6:00:00" (Python's spelling), which calendar apps cannot read."""
+    make_event(world["nta"], "een")
+    raw = fetch(client, "/agenda.ics").content
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in raw
+    assert b"\r\nX-PUBLISHED-TTL:PT6H\r\n" in raw
+    assert b"6:00:00" not in raw
+
+
 def test_times_are_right_across_the_change_to_winter_time(client, world):
     event = make_event(
         world["nta"],
