@@ -301,10 +301,13 @@ def test_erasing_a_confirmed_signature_rebuilds_its_campaign_page_and_a_pending_
     assert running.get_absolute_url() not in paths  # its page has the form: never stored anyway
 
 
-def test_a_registration_rebuilds_only_its_events_page(client, demo):
+def test_a_registration_rebuilds_only_its_events_page(client, demo, django_capture_on_commit_callbacks):
     import datetime
 
+    from django.test import RequestFactory
+
     from events.models import Event, Registration
+    from events.registrations import confirm
     from tests.events.conftest import make_event
 
     tpa = demo["trefpunt-armoede"]
@@ -314,7 +317,12 @@ def test_a_registration_rebuilds_only_its_events_page(client, demo):
     others = [*PUBLIC_PAGES, "/agenda/", other.get_absolute_url()]
     warm(client, [*others, event.get_absolute_url()])
 
-    Registration.objects.create(event=event, name="Rita Peeters", email="rita@example.org", people=2)
+    # A pending registration takes no seat: no page changes.
+    registration = Registration.objects.create(event=event, name="Rita Peeters", email="rita@example.org", people=2)
+    assert hits(client, [*others, event.get_absolute_url()]) == [*others, event.get_absolute_url()]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(registration=registration, request=RequestFactory().get("/"))
 
     page = client.get(event.get_absolute_url())
     assert page["X-Page-Cache"] == "miss" and "28 plaatsen" in page.content.decode()
