@@ -37,10 +37,13 @@ run: $(VENV)/.runtime messages var/static
 	$(DEV) $(PY) manage.py migrate --noinput -v 0
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py ensure_staff_login
-	@# The background worker (newsletter sending) runs beside the server and stops with it.
+	@# The background worker (newsletter sending) runs beside the server and stops with it: when
+	@# the server ends, on Ctrl-C or on a SIGTERM to make's process group, the shell exits and its
+	@# EXIT trap stops the worker and waits for it. Local demo only: the admin opens without a
+	@# second factor (`check --deploy` warns about it). No comment may go inside the continued
+	@# command below: the shell would receive it (`make lint` checks every recipe's syntax).
 	$(DEV) $(PY) manage.py newsletter_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	@# Local demo only: the admin opens without a second factor (`check --deploy` warns about it).
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(DEV) DJANGO_STAFF_MFA_WAIVED=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, gunicorn, whitenoise serving compressed hashed files.
