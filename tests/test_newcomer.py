@@ -11,6 +11,7 @@ own var/ (database, secret keys, static files, gunicorn's control socket).
 Marked `once`: it does not use the database under test, so it runs in the SQLite pass only.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -82,15 +83,19 @@ def start(target, folder, log, **variables):
     )
 
 
+def tail(log, lines=40):
+    return "\n".join(log.read_text().splitlines()[-lines:])
+
+
 def wait_for_page(process, url, log, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert process.poll() is None, f"make stopped (exit {process.returncode}):\n{log.read_text()[-4000:]}"
+        assert process.poll() is None, f"make stopped (exit {process.returncode}):\n{tail(log)}"
         try:
             return requests.get(url, timeout=10)
         except requests.ConnectionError:
             time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {timeout} s:\n{log.read_text()[-4000:]}")
+    raise AssertionError(f"{url} did not answer within {timeout} s:\n{tail(log)}")
 
 
 def processes(group, folder):
@@ -117,7 +122,8 @@ def stop(process, folder, sig):
     Returns whatever still runs STOP_SECONDS later (a leftover is killed). make's own exit status is
     not a promise: GNU make 4.3 sometimes reports its signalled child as "wait: No child processes".
     """
-    os.killpg(process.pid, sig)
+    with contextlib.suppress(ProcessLookupError):  # make stopped by itself (a failed start)
+        os.killpg(process.pid, sig)
     process.wait(timeout=STOP_SECONDS)
     deadline = time.monotonic() + STOP_SECONDS
     while processes(process.pid, folder) and time.monotonic() < deadline:
