@@ -37,10 +37,15 @@ run: $(VENV)/.runtime messages var/static
 	$(DEV) $(PY) manage.py migrate --noinput -v 0
 	$(DEV) $(PY) manage.py load_demo
 	$(DEV) $(PY) manage.py ensure_staff_login
-	@# The background worker (newsletter sending) runs beside the server and stops with it.
+	@# The background worker (newsletter sending) runs beside the server and stops with it. Ctrl-C
+	@# (or a signal to make's process group) reaches both: the shell's INT/TERM trap waits for the
+	@# worker to finish its task; when the server ends by itself, the EXIT trap stops the worker.
+	@# Local demo only: the admin opens without a second factor (`check --deploy` warns about it).
+	@# No comment may go inside the continued command below: the shell would receive it
+	@# (`make lint` checks the shell syntax of every recipe).
 	$(DEV) $(PY) manage.py newsletter_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	@# Local demo only: the admin opens without a second factor (`check --deploy` warns about it).
+	trap 'trap - EXIT; wait $$worker; exit 130' INT; trap 'trap - EXIT; wait $$worker; exit 143' TERM; \
 	$(DEV) DJANGO_STAFF_MFA_WAIVED=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, gunicorn, whitenoise serving compressed hashed files.
@@ -51,9 +56,13 @@ serve: $(VENV)/.runtime messages var/static
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(SERVE_ENV) $(PY) manage.py load_demo
-	$(SERVE_ENV) PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+	@# gunicorn's control socket is per checkout and port (its default, ~/.gunicorn/gunicorn.ctl, would
+	@# be taken over by a second server and removed by the first one that stops).
+	$(SERVE_ENV) PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.conf.py --control-socket var/gunicorn-$(PORT).ctl config.wsgi
 
 lint: $(VENV)/.dev
+	@# The shell syntax of every recipe, as make hands it to the shell (none is run).
+	scripts/check-recipes
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

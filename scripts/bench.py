@@ -54,7 +54,7 @@ RETRIES = 6
 RETRY_PAUSE_SECONDS = 15
 retries_left = RETRIES
 BASELINE_PATH = "/bench/baseline/"
-# The pages the issue's targets speak of.
+# The pages the performance targets (evaluate(), below) speak of.
 CACHED_TARGET_PAGES = ("home", "news", "news_detail", "directory", "search", "agenda")
 UNCACHED_TARGET_PAGES = ("home", "news", "directory")
 TARGETS = {"cached_ratio": 0.70, "cached_p99_ms": 25, "uncached_ratio": 0.10, "uncached_p99_ms": 100}
@@ -374,7 +374,7 @@ application = get_wsgi_application()
 def calibrate(directory, workers, duration):
     """A Django view without any middleware, in its own gunicorn: how fast this machine is.
 
-    The issue's targets were set where such a view serves about 4,000 requests per second.
+    The performance targets were set where such a view serves about 4,000 requests per second.
     """
     (directory / "bare_django.py").write_text(BARE_DJANGO)
     port = free_port()
@@ -715,7 +715,7 @@ def _throughput_target(page, mode, baseline, ratio_target, p99_target):
 
 
 def evaluate(pages):
-    """[(target, measured, met)] for the issue's targets."""
+    """[(target, measured, met)] for the performance targets."""
     by_key = {page.key: page for page in pages}
     baseline = baselines(pages)
     rows = []
@@ -814,7 +814,7 @@ def report(context):
         "load average before the run": f"{context['load']:.2f}",
         "speed of the machine": f"{calibration.rps:,.0f} req/s, p99 {ms(calibration.p99)} ms for a Django view "
         f"without any middleware, with the same wrk and workers (others' CPU {calibration.others_cpu:.0%}); "
-        "the issue's targets assume about 4,000",
+        "the targets below assume about 4,000",
         "server": f"gunicorn, {context['workers']} sync workers, production settings (DEBUG off, "
         "`DJANGO_HTTPS=0` on loopback), cache in Redis"
         + (f"; `GUNICORN_CMD_ARGS={gunicorn_args}`" if (gunicorn_args := os.environ.get("GUNICORN_CMD_ARGS")) else ""),
