@@ -3,7 +3,11 @@
 import multiprocessing
 import os
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+port = os.environ.get("PORT", "8000")
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{port}"
+# gunicorn 27's control socket (gunicornc) defaults to one path in the home folder, which a second
+# server on the machine (a test's, a benchmark's) takes over and deletes on its way out: one per port.
+control_socket = os.path.join(os.environ.get("DJANGO_VAR_DIR", "var"), f"gunicorn-{port}.ctl")
 # Synchronous workers: the pages are short database reads, and 2n+1 keeps both cores busy.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"

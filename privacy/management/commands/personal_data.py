@@ -11,7 +11,7 @@ from privacy import registry
 class Command(BaseCommand):
     help = (
         "Export (JSON) or erase everything the site stores about an email address, in every app. "
-        "See the README's 'Personal data: export and erasure'."
+        "See docs/operations.md, 'Personal data: export and erasure'."
     )
 
     def add_arguments(self, parser):
