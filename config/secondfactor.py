@@ -60,8 +60,12 @@ def passed_second_factor(request):
 
 def second_factor_response(request, view_name):
     """None when the request may go on; otherwise where a session without the second factor goes."""
+    # Without a session cookie nobody is signed in; not reading the session keeps public pages
+    # free of "Vary: Cookie", which would split every cache in front of them.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES or settings.STAFF_MFA_WAIVED or view_name in OPEN_VIEWS:
+        return None
     user = request.user
-    if not user.is_authenticated or settings.STAFF_MFA_WAIVED or view_name in OPEN_VIEWS:
+    if not user.is_authenticated:
         return None
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import is_mfa_enabled

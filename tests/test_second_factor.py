@@ -143,6 +143,13 @@ def test_the_code_prompt_lets_the_session_in(client, world):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+def test_a_visitor_without_a_session_gets_public_pages_that_do_not_vary_by_cookie(client, world):
+    """The rule reads no session of a visitor who has none (caches in front keep one copy)."""
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    assert "Cookie" not in response.get("Vary", "")
+
+
 def test_the_demo_waiver_opens_the_staff_pages_too(client, world, settings):
     settings.STAFF_MFA_WAIVED = True
     client.force_login(world["editor"])
