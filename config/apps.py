@@ -1,4 +1,5 @@
-"""Dutch names in the admin for the apps of django-allauth and django-tasks-db.
+"""The project's versions of other projects' apps: the admin with the project's site, and Dutch
+names in the admin for the apps of django-allauth and django-tasks-db.
 
 allauth's Dutch catalogue names its apps, but its models Authenticator and UserSession have no
 verbose name at all (the admin shows "Authenticators", "User sessions", made from the class names),
@@ -10,8 +11,15 @@ migrations are made from (Meta.original_attrs), so no migration of those apps fo
 
 from allauth.mfa.apps import MFAConfig
 from allauth.usersessions.apps import UserSessionsConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.apps import TasksAppConfig
+
+
+class AdminConfig(DjangoAdminConfig):
+    """Django's admin with the project's site (config/admin.py)."""
+
+    default_site = "config.admin.AdminSite"
 
 
 def _name_model(app_config, model_name, singular, plural):

@@ -70,36 +70,24 @@ class AdminImportMapMiddleware:
 
 
 class StaffMFAMiddleware:
-    """No admin page for a signed-in user who has not set up a second factor.
+    """A signed-in session that has not passed the second factor gets no page but the ones that
+    finish or end its sign-in (config/secondfactor.py). settings.STAFF_MFA_WAIVED (local demo
+    only) lifts this.
 
-    allauth asks for the second factor at every sign-in once it is set up, so "has TOTP"
-    means "this session passed it". Until then every /beheer/ URL leads to the page that
-    sets up the authenticator app. settings.STAFF_MFA_WAIVED (local demo only) lifts this.
+    In process_view, where the URL's name is known; a URL that matches nothing answers 404 to
+    everyone alike.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(admin_prefix()) and request.user.is_authenticated and not settings.STAFF_MFA_WAIVED:
-            from allauth.mfa.models import Authenticator
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(request.user, types=[Authenticator.Type.TOTP]):
-                return redirect_to_mfa_setup(request)
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from config.secondfactor import second_factor_response
 
-def redirect_to_mfa_setup(request):
-    from django.contrib import messages
-    from django.shortcuts import redirect
-    from django.utils.translation import gettext as _
-
-    messages.warning(
-        request,
-        _("Set up sign-in with an authenticator app first. Without it the admin stays closed."),
-    )
-    return redirect("mfa_activate_totp")
+        return second_factor_response(request, request.resolver_match.view_name)
 
 
 class AccountFormStatusMiddleware:

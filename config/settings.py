@@ -54,7 +54,7 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin with the site of config/admin.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,7 +108,8 @@ MIDDLEWARE = [
     # Records the signed-in staff member as the actor of audit-trail entries.
     "config.middleware.StaffAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Staff without a second factor get no admin page (config/middleware.py).
+    # A session that has not passed the second factor gets no page but the sign-in's own
+    # (config/secondfactor.py). After MessageMiddleware: it leaves a message saying why.
     "config.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -211,9 +212,17 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 # The session ends when the browser closes, and after STAFF_SESSION_HOURS in any case.
 ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_HOURS", "10")) * 3600
-# Failed sign-ins: 5 per address per 15 minutes, 20 per client address per 15 minutes.
+# Failed sign-ins: 5 per account per 15 minutes (whichever host name they come in on), 20 per
+# client per 15 minutes. The client is the one PROXY_COUNT names (config/accounts.py), an IPv6
+# client its /64 (RATE_LIMIT_IPV6_PREFIX).
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Changing an address or the second factor asks for the password (or a code) again if the last
+# confirmation is more than 5 minutes old (a password change asks for the old one anyway); a
+# change of the password, an address or the second factor is mailed to the account's address.
+# (allauth refuses to add an address to an account with a second factor, so none is added.)
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("SITE_NAME", "Netwerk tegen Armoede")
 # Only for a local demo (`make run` sets it): staff may use the admin without a second factor.
@@ -418,8 +427,14 @@ IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Client addresses: behind N reverse proxies that append to X-Forwarded-For, the client is
-# the Nth address from the right (network/ratelimit.py). 0 = use the socket's address.
+# the Nth address from the right (network/ratelimit.py client_ip(), the one rule for every rate
+# limit, allauth's sign-in limits and its list of signed-in sessions included). 0 = use the
+# socket's address.
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+# Per-client rate limits count an IPv6 client by its network of this many bits: a home or office
+# line gets a whole /64. allauth's sign-in limits use the same prefix.
+RATE_LIMIT_IPV6_PREFIX = 64
+ALLAUTH_RATE_LIMIT_IPV6_PREFIX = RATE_LIMIT_IPV6_PREFIX
 
 # Limits on public forms that store personal data or send mail, counted in the shared cache
 # per client address ("ip") and per email address ("address"): (attempts, seconds).

@@ -89,3 +89,30 @@ def admin_user(admin_user):
     from tests.helpers import with_mfa
 
     return with_mfa(admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_as_allauth_signs_in(monkeypatch):
+    """`client.force_login(user)` leaves the session as allauth's sign-in does: with the password
+    step, and with the authenticator step when the user has an app (allauth asks for its code
+    then). A session made before the user had an app has the password step only, as it would
+    (config/secondfactor.py refuses it every page)."""
+    from django.test.client import ClientMixin
+
+    force_login = ClientMixin.force_login
+
+    def signed_in_as_allauth_does(self, user, backend=None):
+        from allauth.account.internal.flows.login import record_authentication
+        from allauth.mfa.models import Authenticator
+        from django.http import HttpRequest
+
+        force_login(self, user, backend)
+        request = HttpRequest()
+        request.session, request.user = self.session, user
+        record_authentication(request, user, "password", email=user.email)
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if totp is not None:
+            record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+        request.session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", signed_in_as_allauth_does)

@@ -2,6 +2,7 @@
 Checker, one h1, no outside request, no CSP violation), the wrong password and code included."""
 
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -79,3 +80,33 @@ def test_staff_sets_up_a_second_factor_and_signs_in(browser, live_server):
         if report.problems or html_errors[name]
     }
     assert not problems, problems
+
+
+def test_a_session_without_the_code_is_asked_for_it(browser, live_server):
+    """Signed in with the password before the app was set up on another device: the admin asks
+    this session for the app's code first, on a page that passes the quality gate."""
+    from tests.helpers import with_mfa
+
+    user = User.objects.create_user("redactie@example.org", "redactie@example.org", PASSWORD, is_staff=True)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    gate = QualityGate(browser, live_server.url)
+    page = gate.page
+    try:
+        gate.check(live_server.url + "/accounts/login/")
+        page.locator("form.account-form").get_by_label("E-mailadres").fill(user.email)
+        page.locator("form.account-form").get_by_label("Wachtwoord").fill(PASSWORD)
+        gate.submit(page.locator("form.account-form").get_by_role("button", name="Aanmelden"))
+        with_mfa(user)
+        report = gate.check(live_server.url + "/beheer/")
+        assert page.url == live_server.url + "/accounts/2fa/reauthenticate/?next=%2Fbeheer%2F"
+        assert "Vul de code van je authenticator-app in" in report.html
+        while 30 - time.time() % 30 < 3:  # a code with time left for the round trip
+            time.sleep(0.2)
+        page.locator("form.account-form").get_by_label("Code").fill(totp_code(user.totp_secret))
+        with page.expect_navigation():
+            page.locator("form.account-form").get_by_role("button", name="Bevestig").click()
+        assert page.url == live_server.url + "/beheer/"
+    finally:
+        gate.close()
+    html_errors = validate_html({"code prompt": report.html})
+    assert not report.problems and not html_errors["code prompt"], (report.problems, html_errors)
