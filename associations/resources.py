@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
 
 from associations.models import Association, province_for_postcode
+from network.csvexport import restore, safe_value
 from network.models import Network, Theme
 from network.permissions import can_edit_network, network_ids
 from network.richtext import sanitize
@@ -24,7 +25,8 @@ FALSE_WORDS = {"0", "nee", "n", "no", "false", "onwaar"}
 
 
 def _text(value):
-    return "" if value is None else force_str(value).strip()
+    # A cell this site exported with a formula neutralised (network/csvexport.py) reads as it was typed.
+    return "" if value is None else restore(force_str(value).strip())
 
 
 def _is_blank(values):
@@ -223,6 +225,11 @@ class AssociationResource(resources.ModelResource):
 
     def get_queryset(self):
         return Association.objects.select_related("network").prefetch_related("themes")
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        """One row, its text safe for spreadsheets in every format (network/csvexport.py), XLSX included:
+        text there is a string cell, never a formula."""
+        return [safe_value(value) for value in super().export_resource(instance, selected_fields, **kwargs)]
 
     def filter_export(self, queryset, **kwargs):
         """A non-superuser exports only the associations of their own networks."""

@@ -1,6 +1,5 @@
 """What visitors see of the member associations: the directory, profiles, stories and open data."""
 
-import csv
 import re
 from functools import wraps
 
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Story
+from network.csvexport import write_csv
 from network.listing import paginate, script_json
 from network.models import NewsPost
 
@@ -159,12 +159,11 @@ def open_data_json(request):
 
 @open_data
 def open_data_csv(request):
-    """The active associations as CSV, with a byte order mark so that Excel reads the accents right."""
+    """The active associations as CSV (network/csvexport.py: byte order mark, formulas neutralised)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="verenigingen.csv"'
-    response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS)
-    writer.writeheader()
-    for row in open_data_rows(request):
-        writer.writerow({**row, "themes": ";".join(row["themes"])})
-    return response
+    rows = (
+        [";".join(row["themes"]) if field == "themes" else row[field] for field in OPEN_DATA_FIELDS]
+        for row in open_data_rows(request)
+    )
+    return write_csv(response, OPEN_DATA_FIELDS, rows)

@@ -52,7 +52,7 @@ AUDITED = [
     Audited("network.Theme", network=None),
     Audited("network.Page", exclude=("updated_at",), m2m=("themes",), publication=ON),
     Audited("network.Partner", exclude=("logo_width", "logo_height")),
-    Audited("network.Document", exclude=("size",), m2m=("themes",)),
+    Audited("network.Document", exclude=("size",), m2m=("themes",), publication=ON),
     Audited(
         "network.NewsPost",
         exclude=("hero_width", "hero_height", "created_at", "updated_at"),

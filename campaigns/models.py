@@ -153,15 +153,32 @@ class KeyDate(models.Model):
         return self.date == timezone.localdate()
 
 
+FACE_PHOTO_NEEDS_CONSENT = _(
+    "A photo can only be added once the consent is recorded: tick “consent recorded” and give its date. "
+    "Without consent, remove the photo (Clear)."
+)
+
+
 class Face(models.Model):
-    """A person who lends their face and words to the campaign, shown only with recorded consent."""
+    """A person who lends their face and words to the campaign, shown only with recorded consent.
+
+    Uploads are public files at stable addresses (the app, nginx or a bucket serve them to
+    anyone who has the address), so a photo is only stored once the consent is recorded: the
+    form refuses it before, save() refuses it from code, and a database constraint holds it.
+    Withdrawing the consent means clearing the photo too, which deletes its files.
+    """
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="faces")
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role or municipality"), max_length=160, blank=True)
     quote = models.TextField(_("quote"), max_length=600)
     photo = ResponsiveImageField(
-        _("photo"), upload_to="campaigns/faces/", blank=True, width_field="photo_width", height_field="photo_height"
+        _("photo"),
+        upload_to="campaigns/faces/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text=_("Only once the consent is recorded: before that, the photo is refused."),
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -178,13 +195,28 @@ class Face(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent_recorded=True) | models.Q(photo=""),
+                name="face_photo_needs_consent",
+                violation_error_message=FACE_PHOTO_NEEDS_CONSENT,
+            )
+        ]
         verbose_name = _("face")
         verbose_name_plural = _("faces")
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Before the field stores the upload: a refused photo must not reach public storage at all.
+        if self.photo and not self.consent_recorded:
+            raise ValidationError({"photo": FACE_PHOTO_NEEDS_CONSENT})
+        super().save(*args, **kwargs)
+
     def clean(self):
+        if self.photo and not self.consent_recorded:
+            raise ValidationError({"photo": FACE_PHOTO_NEEDS_CONSENT})
         require_alt_text(self, "photo", "photo_alt")
         if self.consent_recorded and not self.consent_recorded_on:
             raise ValidationError({"consent_recorded_on": _("Give the date on which the consent was recorded.")})

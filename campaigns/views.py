@@ -104,7 +104,7 @@ def campaign_detail(request, slug):
         "form": form,
         "key_dates": list(campaign.key_dates.all()),
         "faces": list(campaign.faces.filter(consent_recorded=True)),
-        "documents": list(campaign.campaigndocument_set.select_related("document")),
+        "documents": list(campaign.campaigndocument_set.filter(document__published=True).select_related("document")),
         "news": list(NewsPost.objects.published().filter(campaign=campaign).select_related("network")[:6]),
         "themes": list(campaign.themes.all()),
         **signature_summary(campaign),

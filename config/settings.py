@@ -275,7 +275,8 @@ if MEDIA_BUCKET:
     MEDIA_ORIGIN = f"{_media_url.scheme}://{_media_url.netloc}"
     MEDIA_URL = f"{_media_base}/"
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # S3Storage with each object's type taken from its name, SVG as attachments (network/storage.py).
+        "BACKEND": "network.storage.MediaS3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_BUCKET,
             "endpoint_url": _endpoint or None,

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
+from network.donations import DONATION_FIELDS, donation_details, notify_donation_details_changed
 from network.models import Document, Network, NetworkMembership, NewsLink, NewsPost, Page, Partner, Theme
 from network.permissions import NetworkScopedAdmin
 
@@ -38,11 +41,26 @@ class NetworkAdmin(NetworkScopedAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Where a network sits and which domain it answers to is the superusers' decision.
-        return [] if request.user.is_superuser else ["slug", "parent", "position", "domain"]
+        # Where a network sits and which domain it answers to is the superusers' decision, and so
+        # is where gifts go: an editor's account must not be able to redirect them.
+        if request.user.is_superuser:
+            return []
+        return ["slug", "parent", "position", "domain", *DONATION_FIELDS]
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}
+
+    def save_model(self, request, obj, form, change):
+        before = donation_details(Network.objects.get(pk=obj.pk)) if change else None
+        if before and before != donation_details(obj) and not request.user.is_superuser:
+            # Read-only fields are not in an editor's form; this guards anything that bypasses it.
+            raise PermissionDenied(_("Only a site administrator may change the bank details."))
+        super().save_model(request, obj, form, change)
+        if before and before != donation_details(obj):
+            # Told once the change is committed, to every editor of the network (IBAN masked).
+            transaction.on_commit(
+                lambda: notify_donation_details_changed(network=obj, before=before, actor=request.user)
+            )
 
 
 @admin.register(Theme)
@@ -62,13 +80,20 @@ class PageAdmin(PublicationActions, NetworkScopedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(NetworkScopedAdmin):
-    list_display = ["title", "network", "kind", "date", "format", "size"]
-    list_filter = ["network", "kind", "themes"]
+class DocumentAdmin(PublicationActions, NetworkScopedAdmin):
+    list_display = ["title", "network", "kind", "date", "format", "size", "published"]
+    list_filter = ["network", "published", "kind", "themes"]
     search_fields = ["title", "description"]
     filter_horizontal = ["themes"]
     date_hierarchy = "date"
     list_select_related = ["network"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+        # A refused upload (wrong type, too big, an SVG that can act) is bad input: say so with a 400.
+        if request.method == "POST" and context["adminform"].form.errors:
+            response.status_code = 400
+        return response
 
 
 @admin.register(Partner)

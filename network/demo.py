@@ -540,7 +540,7 @@ def load():
 def _document(network, title, kind, date, file_name, content, themes):
     if Document.objects.filter(network=network, title=title).exists():
         return 0
-    document = Document(network=network, title=title, kind=kind, date=date)
+    document = Document(network=network, title=title, kind=kind, date=date, published=True)
     document.file.save(file_name, ContentFile(content()), save=False)
     document.save()
     document.themes.set(themes)

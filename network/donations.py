@@ -165,3 +165,61 @@ def qr_png(payload) -> bytes:
     buffer = io.BytesIO()
     _qr(payload).save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER, dark="#000", light="#fff")
     return buffer.getvalue()
+
+
+def mask_iban(value):
+    """The IBAN with only its country, check digits and last four characters: `BE68 •••• •••• 7034`."""
+    iban = normalise_iban(value)
+    if len(iban) <= 8:
+        return format_iban(iban)
+    return format_iban(iban[:4] + "•" * (len(iban) - 8) + iban[-4:])
+
+
+# The fields that decide where a gift goes and what the QR code says: changed by superusers only
+# (network/admin.py), and every change is told to the network's editors.
+DONATION_FIELDS = ("iban", "bic", "beneficiary", "donation_reference")
+
+
+def donation_details(network):
+    return {name: getattr(network, name) for name in DONATION_FIELDS}
+
+
+def notify_donation_details_changed(*, network, before, actor):
+    """Mail each editor of `network` what changed in its bank details (IBAN masked) and who changed it.
+
+    Returns the number of mails sent; a mail server that fails is logged, the change stays.
+    """
+    import logging
+
+    from network.mail import MailNotSent, send_mail
+    from network.permissions import Role
+
+    after = donation_details(network)
+    shown = {"iban": mask_iban, "donation_reference": lambda number: "" if number is None else str(number)}
+    changes = [
+        {
+            "label": network._meta.get_field(name).verbose_name,
+            "old": shown.get(name, str)(before[name] or "") if before[name] not in ("", None) else "",
+            "new": shown.get(name, str)(after[name] or "") if after[name] not in ("", None) else "",
+        }
+        for name in DONATION_FIELDS
+        if before[name] != after[name]
+    ]
+    if not changes:
+        return 0
+    editors = (
+        network.memberships.filter(user__is_active=True, user__groups__name=Role.NETWORK_EDITOR)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    subject = _("The bank details of %(network)s were changed") % {"network": network.name}
+    context = {"network": network, "changes": changes, "actor": actor.get_full_name() or actor.email or actor}
+    sent = 0
+    for email in sorted(editors):
+        try:
+            send_mail(email, subject, "network/mail/donation_details_changed", context)
+            sent += 1
+        except MailNotSent:
+            logging.getLogger(__name__).exception("Could not tell %s about the changed bank details", email)
+    return sent

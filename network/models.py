@@ -1,5 +1,9 @@
+import posixpath
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import ExtractYear
@@ -11,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from network.donations import validate_bic, validate_iban
 from network.images import ResponsiveImageField, require_alt_text
 from network.richtext import RichTextField
-from network.uploads import file_format, validate_document_file
+from network.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 
 
 def contrast_with_white(hex_colour):
@@ -271,8 +275,21 @@ class NetworkMembership(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
     def logos(self):
         return self.filter(kind=Document.Kind.LOGO)
+
+
+def document_upload_to(document, filename):
+    """documents/<year>/<random>/<name>: a file's address cannot be guessed before it is published.
+
+    Media are public files (served by the app behind nginx, or by a bucket): a draft's file
+    must not be found by trying names. The app also refuses to serve a draft's file
+    (config/views.py); a bucket cannot, so there the random folder is what keeps it unseen.
+    """
+    return f"documents/{timezone.localdate():%Y}/{secrets.token_urlsafe(16)}/{filename}"
 
 
 class Document(models.Model):
@@ -288,9 +305,18 @@ class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.POLICY)
     date = models.DateField(_("date"))
     description = models.TextField(_("description"), blank=True)
-    file = models.FileField(_("file"), upload_to="documents/%Y/", validators=[validate_document_file])
+    file = models.FileField(
+        _("file"), upload_to=document_upload_to, max_length=255, validators=[validate_document_file]
+    )
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="documents")
+    # New documents wait for a deliberate publication, like pages and news: an attachment of a
+    # draft post is not on /documenten/ or in search before anyone chose to publish it.
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published documents appear on the site and in search; their file can be downloaded."),
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -303,6 +329,9 @@ class Document(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.file and not self.file._committed and is_svg(self.file.name):
+            # What is stored is the drawing written out anew from the SVG allow-list (network/svg.py).
+            self.file = ContentFile(sanitized_svg(self.file), name=posixpath.basename(self.file.name))
         if self.file:
             self.size = self.file.size
         super().save(*args, **kwargs)

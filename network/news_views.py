@@ -2,6 +2,7 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from network.forms import NewsFilterForm
 from network.listing import paginate, script_json
-from network.models import NewsPost
+from network.models import Document, NewsPost
 from network.permissions import can_edit_network
 
 PER_PAGE = 10
@@ -70,7 +71,9 @@ def news_detail(request, year, slug):
     post = get_object_or_404(
         NewsPost.objects.published()
         .select_related("network")
-        .prefetch_related("themes", "links", "attachments", "associations"),
+        .prefetch_related(
+            "themes", "links", Prefetch("attachments", queryset=Document.objects.published()), "associations"
+        ),
         slug=slug,
     )
     if timezone.localtime(post.publish_at).year != year:

@@ -421,7 +421,7 @@ register_kind(
 register_kind(
     "documenten",
     label=_("Documents"),
-    queryset=lambda: Document.objects.select_related("network"),
+    queryset=lambda: Document.objects.published().select_related("network"),
     fields={"A": ["title"], "B": ["description"]},
     describe=lambda document: Result(
         document.title,

@@ -33,7 +33,7 @@ def theme_pages(request, theme):
 
 @theme_section(80)
 def theme_documents(request, theme):
-    documents = list(theme.documents.exclude(kind=Document.Kind.LOGO).select_related("network")[:20])
+    documents = list(theme.documents.published().exclude(kind=Document.Kind.LOGO).select_related("network")[:20])
     if documents:
         return {"template": "network/sections/theme_documents.html", "documents": documents}
     return None

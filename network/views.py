@@ -76,11 +76,14 @@ def theme_detail(request, slug):
 def document_list(request):
     """Downloads: logos as a kit per network, then documents, filtered by network, kind and theme."""
     form = DocumentFilterForm(request.GET or None)
-    documents, status = form.apply(Document.objects.exclude(kind=Document.Kind.LOGO).select_related("network"))
+    documents, status = form.apply(
+        Document.objects.published().exclude(kind=Document.Kind.LOGO).select_related("network")
+    )
+    logos = Document.objects.published().logos()
     logo_networks = (
-        Network.objects.filter(documents__kind=Document.Kind.LOGO)
+        Network.objects.filter(documents__in=logos)
         .distinct()
-        .prefetch_related(Prefetch("documents", queryset=Document.objects.logos().order_by("title"), to_attr="logos"))
+        .prefetch_related(Prefetch("documents", queryset=logos.order_by("title"), to_attr="logos"))
     )
     return render(
         request,

@@ -132,11 +132,22 @@ def make_offline(model, network, title):
         return make_post(network, title)
     if model == "event":
         return make_event(network, slug=title.lower().replace(" ", "-"), published=False)
+    if model == "document":  # a new document starts as a draft
+        return Document.objects.create(
+            network=network, title=title, date=datetime.date(2026, 1, 1), file=SimpleUploadedFile("d.pdf", PDF)
+        )
     return make_campaign(network, title)  # a campaign starts unpublished
 
 
 @pytest.mark.parametrize(
-    ("app", "model"), [("network", "page"), ("network", "newspost"), ("campaigns", "campaign"), ("events", "event")]
+    ("app", "model"),
+    [
+        ("network", "page"),
+        ("network", "newspost"),
+        ("network", "document"),
+        ("campaigns", "campaign"),
+        ("events", "event"),
+    ],
 )
 def test_bulk_publish_and_unpublish_record_one_entry_per_object_with_actor(client, world, app, model):
     mine = [make_offline(model, world.own, f"Eigen {n}") for n in (1, 2)]

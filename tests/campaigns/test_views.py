@@ -71,6 +71,7 @@ def test_detail_shows_every_part_of_a_running_campaign(client, network, settings
         title="Checklist lokaal beleid",
         date=datetime.date(2017, 12, 12),
         file=SimpleUploadedFile("checklist.pdf", PDF),
+        published=True,
     )
     CampaignDocument.objects.create(campaign=campaign, document=document, version="1.0")
     post = NewsPost.objects.create(

@@ -75,6 +75,7 @@ def document(network, title, *, description=""):
         date=datetime.date(2025, 10, 17),
         description=description,
         file=SimpleUploadedFile("dossier.pdf", b"%PDF-1.4 test"),
+        published=True,
     )
 
 

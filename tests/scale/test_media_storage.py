@@ -100,7 +100,7 @@ def test_settings_put_media_in_the_bucket_at_stable_public_addresses(monkeypatch
     for variables, origin, base in cases:
         computed = settings_from_environment(monkeypatch, AWS_STORAGE_BUCKET_NAME="media", **variables)
         options = computed["STORAGES"]["default"]["OPTIONS"]
-        assert computed["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+        assert computed["STORAGES"]["default"]["BACKEND"] == "network.storage.MediaS3Storage"
         assert computed["MEDIA_ORIGIN"] == origin
         assert computed["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == ["'self'", origin]
         assert computed["SERVE_MEDIA"] is False, "object storage serves the files, not the app"
@@ -174,3 +174,29 @@ def test_documents_with_the_same_name_never_overwrite_each_other(media_on_s3, ne
     for document, version in zip(documents, ("een", "twee"), strict=True):
         assert document.size == len(b"%PDF-1.4 versie " + version.encode())
         assert requests.get(document.file.url, timeout=10).content.endswith(version.encode())
+
+
+def test_an_svg_is_served_from_the_bucket_as_a_download_and_types_come_from_the_name(media_on_s3, network):
+    """S3 cannot send our Content-Security-Policy: an SVG opened on its own is downloaded instead
+    of shown, and no upload is served as the type its browser claimed (issue 17, point 8)."""
+    logo = Document.objects.create(
+        network=network,
+        title="Logo",
+        kind=Document.Kind.LOGO,
+        date=datetime.date(2025, 5, 1),
+        published=True,
+        file=SimpleUploadedFile(
+            "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>', "text/html"
+        ),
+    )
+    pdf = Document.objects.create(
+        network=network,
+        title="Verslag",
+        date=datetime.date(2025, 5, 1),
+        published=True,
+        file=SimpleUploadedFile("verslag.pdf", b"%PDF-1.4 <script>alert(1)</script>", content_type="text/html"),
+    )
+    svg = requests.get(logo.file.url, timeout=10)
+    assert svg.headers["Content-Type"] == "image/svg+xml"
+    assert svg.headers["Content-Disposition"] == "attachment"
+    assert requests.get(pdf.file.url, timeout=10).headers["Content-Type"] == "application/pdf"

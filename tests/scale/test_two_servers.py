@@ -187,6 +187,7 @@ def test_an_upload_through_one_server_is_served_by_the_other(servers, staff_on_a
             "kind": Document.Kind.REPORT,
             "date": "2025-05-01",
             "description": "",
+            "published": "on",
             "csrfmiddlewaretoken": staff_on_a.cookies["csrftoken"],
             "_save": "1",
         },

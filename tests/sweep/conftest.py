@@ -186,6 +186,7 @@ def _build_world():
         title="Dossier wonen",
         date=datetime.date(2026, 1, 1),
         file=SimpleUploadedFile("dossier.pdf", b"%PDF-1.4 test"),
+        published=True,
     )
 
     staff = with_mfa(User.objects.create_user("staf", STAFF_EMAIL, STAFF_PASSWORD, is_staff=True))
