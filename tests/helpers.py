@@ -77,12 +77,31 @@ def with_mfa(user):
     return user
 
 
-def totp_code(secret):
-    """The code an authenticator app with this secret shows right now."""
+# allauth accepts only the code of the current 30-second period (MFA_TOTP_TOLERANCE 0, as in
+# production), so a code read in the period's last moments can expire before the server checks it.
+# totp_code() waits out a period with fewer than this many seconds left. Measured from reading the
+# code to allauth checking it: 0.24 s at most (Chromium filling and submitting the form to the live
+# server), a POST to gunicorn in tests/scale 0.02 s, in-process client posts under 0.02 s; 8 s
+# leaves room for a machine thirty times slower, and costs at most 8 s of waiting per code.
+TOTP_MARGIN = 8.0
+
+
+def totp_code(secret, *, margin=TOTP_MARGIN, clock=time.time, sleep=time.sleep):
+    """The code an authenticator app with this secret shows, valid at least `margin` seconds longer.
+
+    When the current period ends sooner, waits for the next one first. `clock` and `sleep` are
+    there for the helper's own test; time_machine's travel moves `time.time` for it too.
+    """
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    period = app_settings.TOTP_PERIOD
+    now = clock()
+    left = period - now % period
+    if left < margin:
+        sleep(left + 0.05)
+        now = clock()
+    return format_hotp_value(hotp_value(secret, int(now) // period))
 
 
 def one_quote_escaping(html):
