@@ -214,16 +214,17 @@ def registration_form(request, slug):
     if not context["open"]:
         context["refusal"] = _("Registration for this event is closed.")
         return render(request, "events/registration_form.html", context, status=409)
-    if not allow(request, "registration", email=request.POST.get("email", "")):
-        context["refusal"] = _(
-            "We received many registrations from you in a short time. Wait an hour and try again, or contact us."
-        )
-        return render(request, "events/registration_form.html", context, status=429)
     if form.is_spam():
         return redirect("events:registration_thanks", slug=event.slug)
     if not form.is_valid():
         context["seats_left"] = seats_left(event)
         return render(request, "events/registration_form.html", context, status=400)
+    # Counted after the form's own checks, as for signatures and subscriptions: a typo costs no attempt.
+    if not allow(request, "registration", email=form.cleaned_data["email"]):
+        context["refusal"] = _(
+            "We received many registrations from you in a short time. Wait an hour and try again, or contact us."
+        )
+        return render(request, "events/registration_form.html", context, status=429)
     try:
         register(event=event, request=request, **form.registration_data())
     except RegistrationClosed:
