@@ -104,6 +104,53 @@ def totp_code(secret, *, margin=TOTP_MARGIN, clock=time.time, sleep=time.sleep):
     return format_hotp_value(hotp_value(secret, int(now) // period))
 
 
+def nl(message):
+    """A UI text as the Dutch visitor reads it (the English msgid until the catalog has it)."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("nl"):
+        return gettext(message)
+
+
+def nl_plural(singular, plural, count):
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("nl"):
+        return ngettext(singular, plural, count) % {"counter": count}
+
+
+def work_off_tasks(limit=10_000):
+    """Run every ready background task in this process, as `manage.py newsletter_worker` would; their number.
+
+    The worker's own loop closes "old" database connections, which would end the test's
+    transaction; running its tasks one by one through Worker.run_task does not.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    count = 0
+    while (result := DBTaskResult.objects.ready().first()) is not None:
+        result.claim("test-worker")
+        worker.run_task(result)
+        count += 1
+        assert count < limit, "tasks keep enqueueing themselves"
+    failed = list(DBTaskResult.objects.failed().values_list("traceback", flat=True))
+    assert not failed, failed
+    return count
+
+
 def one_quote_escaping(html):
     """HTML with quotes escaped one way: Jinja2 (the form renderer, config/forms.py) writes
     ' and " as &#39; and &#34;, Django's templates as &#x27; and &quot;."""
