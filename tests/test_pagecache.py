@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from network.models import NewsPost, Theme
 from newsletter.models import MailingList
+from tests.factories import make_network
 from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
 
 pytestmark = pytest.mark.django_db
 

@@ -4,20 +4,26 @@ An editor of one network must neither see nor reach another network's objects,
 and a hand-made POST naming another network must change nothing.
 """
 
-import datetime
-
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from network.models import Document, Network, NetworkMembership, NewsPost, Page, Partner, Theme
+from network.models import Document, NetworkMembership, NewsPost, Page, Partner
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
-from tests.helpers import with_mfa
+from tests.factories import (
+    PDF,
+    DocumentFactory,
+    NewsPostFactory,
+    PageFactory,
+    PartnerFactory,
+    StaffFactory,
+    SuperuserFactory,
+    ThemeFactory,
+    make_network,  # also imported from here by tests written before tests/factories.py
+)
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 ALL = {"view", "add", "change", "delete"}
 NONE = set()
 
@@ -69,18 +75,6 @@ GROUPS = {
 SCOPED_MODELS = ["network", "page", "document", "partner", "newspost"]
 
 
-def make_network(slug, position):
-    return Network.objects.create(
-        name=f"Netwerk {slug}",
-        short_name=slug.upper()[:5],
-        slug=slug,
-        region="vlaanderen",
-        mission="<p>Missie</p>",
-        position=position,
-        brand_colour="#1d5a8c",
-    )
-
-
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -89,35 +83,15 @@ def world(settings, tmp_path):
     for network in (own, other):
         objects[network.slug] = {
             "network": network,
-            "page": Page.objects.create(
-                network=network,
-                title=f"Pagina {network.slug}",
-                slug="pagina",
-                body="<p>Tekst</p>",
-                last_reviewed=datetime.date(2026, 1, 1),
-            ),
-            "document": Document.objects.create(
-                network=network,
-                title=f"Dossier {network.slug}",
-                date=datetime.date(2026, 1, 1),
-                file=SimpleUploadedFile(f"{network.slug}.pdf", PDF),
-            ),
-            "partner": Partner.objects.create(network=network, name=f"Partner {network.slug}"),
-            "newspost": NewsPost.objects.create(
-                network=network,
-                title=f"Bericht {network.slug}",
-                slug=f"bericht-{network.slug}",
-                lead="Kort",
-                body="<p>Tekst</p>",
-            ),
+            "page": PageFactory(network=network, title=f"Pagina {network.slug}", slug="pagina"),
+            "document": DocumentFactory(network=network, title=f"Dossier {network.slug}"),
+            "partner": PartnerFactory(network=network, name=f"Partner {network.slug}"),
+            "newspost": NewsPostFactory(network=network, title=f"Bericht {network.slug}"),
         }
-    theme = Theme.objects.create(name="Wonen", slug="wonen")
-    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
+    theme = ThemeFactory(name="Wonen", slug="wonen")
+    users = {"superuser": SuperuserFactory(username="super")}
     for role, group_name in GROUPS.items():
-        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
-        user.groups.add(Group.objects.get(name=group_name))
-        NetworkMembership.objects.create(user=user, network=own)
-        users[role] = user
+        users[role] = StaffFactory(username=role, role=group_name, networks=[own])
     membership = NetworkMembership.objects.filter(network=own).first()
     return {
         "own": objects["eigen"],

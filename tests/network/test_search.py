@@ -13,7 +13,7 @@ from associations.models import Association
 from network import search as site_search
 from network.models import Document, Network, NewsPost, Page, Theme
 from tests.browser.quality import VNU_JAR, validate_html
-from tests.campaigns.conftest import make_campaign
+from tests.factories import make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -497,3 +497,13 @@ def test_weighted_fields_rank_title_over_lead_over_body(client, nta):
     news(nta, "De jaarkalender", slug="a", when=YESTERDAY - datetime.timedelta(days=2))
 
     assert shown(get(client, q="jaarkalender"))["nieuws"] == ["De jaarkalender", "In de inleiding", "In de tekst"]
+
+
+@pytest.mark.postgres
+def test_a_change_made_with_update_is_found_at_once(client, nta):
+    post = news(nta, "Bericht", lead="Over wonen.")
+    assert shown(get(client, q="jeugdhulp")) == {}
+
+    type(post).objects.filter(pk=post.pk).update(lead="Over jeugdhulp.")
+
+    assert shown(get(client, q="jeugdhulp")) == {"nieuws": ["Bericht"]}
