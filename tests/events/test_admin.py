@@ -5,15 +5,13 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail
 
 from events.models import Event, Registration
-from network.models import NetworkMembership
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
-from tests.events.conftest import make_event, nl
-from tests.helpers import with_mfa
+from tests.factories import StaffFactory, SuperuserFactory, make_event
+from tests.helpers import nl
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +47,9 @@ def staff(world):
             "event": event,
             "registration": registration(event, f"Deelnemer {network.slug}", people=2, needs_diet=True),
         }
-    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
+    users = {"superuser": SuperuserFactory(username="super")}
     for role, group in GROUPS.items():
-        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
-        user.groups.add(Group.objects.get(name=group))
-        NetworkMembership.objects.create(user=user, network=own)
-        users[role] = user
+        users[role] = StaffFactory(username=role, role=group, networks=[own])
     return {"objects": objects, "users": users, "own": own, "other": other}
 
 

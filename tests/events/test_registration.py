@@ -19,9 +19,8 @@ from events.forms import RegistrationForm
 from events.models import Event, Registration
 from events.registrations import CANCEL_PURPOSE, cancel_token
 from network.tokens import TokenExpired, TokenInvalid, make_token
-from tests.events.conftest import make_event, nl, nl_plural
-from tests.helpers import mail_body
-from tests.network.test_permissions import make_network
+from tests.factories import make_event, make_network
+from tests.helpers import mail_body, nl, nl_plural
 from tests.pgcluster import free_port
 
 pytestmark = pytest.mark.django_db
