@@ -12,17 +12,14 @@ from html import escape
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from network.models import Document, NetworkMembership, NewsPost
+from network.models import Document, NewsPost
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
-from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
+from tests.factories import DocumentFactory, SignatureFactory, StaffFactory, SuperuserFactory, make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -59,27 +56,6 @@ def can(role, model, action, side):
     return action in ROLES[role][model] and (side == "own" or role == "superuser")
 
 
-def make_document(network, title):
-    return Document.objects.create(
-        network=network,
-        title=title,
-        date=datetime.date(2026, 1, 1),
-        file=SimpleUploadedFile(f"{title.lower().replace(' ', '-')}.pdf", PDF),
-    )
-
-
-def make_signature(campaign, name, email, *, confirmed):
-    return Signature.objects.create(
-        campaign=campaign,
-        name=name,
-        place="Gent",
-        email=email,
-        show_name=True,
-        consent_text=campaign.consent_text,
-        confirmed_at=timezone.now() if confirmed else None,
-    )
-
-
 @pytest.fixture
 def world():
     today = timezone.localdate()
@@ -97,31 +73,30 @@ def world():
             is_published=True,
             intro="Een korte uitleg.",
         )
-        linked = make_document(network, f"Dossier {side}")
+        linked = DocumentFactory(network=network, title=f"Dossier {side}")
         CampaignDocument.objects.create(campaign=campaign, document=linked)
         objects[side] = {
             "network": network,
             "campaign": campaign,
             "keydate": KeyDate.objects.create(campaign=campaign, label=f"Stemdag {side}", date=today),
             "face": Face.objects.create(campaign=campaign, name=f"Gezicht {side}", quote="Doe mee"),
-            "document": make_document(network, f"Bijlage {side}"),
-            "signature": make_signature(
-                campaign,
-                HYPERLINK if side == "own" else "Vera Vreemd",
-                f"bevestigd-{side}@example.org",
+            "document": DocumentFactory(network=network, title=f"Bijlage {side}"),
+            "signature": SignatureFactory(
+                campaign=campaign,
+                name=HYPERLINK if side == "own" else "Vera Vreemd",
+                email=f"bevestigd-{side}@example.org",
                 confirmed=True,
             ),
-            "pending": make_signature(campaign, f"Wachtend {side}", f"wachtend-{side}@example.org", confirmed=False),
+            "pending": SignatureFactory(
+                campaign=campaign, name=f"Wachtend {side}", email=f"wachtend-{side}@example.org", confirmed=False
+            ),
         }
     objects["own"]["newspost"] = NewsPost.objects.create(
         network=objects["own"]["network"], title="Bericht eigen", slug="bericht-eigen", lead="Kort", body="<p>x</p>"
     )
-    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
+    users = {"superuser": SuperuserFactory(username="super")}
     for role, group_name in GROUPS.items():
-        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
-        user.groups.add(Group.objects.get(name=group_name))
-        NetworkMembership.objects.create(user=user, network=objects["own"]["network"])
-        users[role] = user
+        users[role] = StaffFactory(username=role, role=group_name, networks=[objects["own"]["network"]])
     return {**objects, "users": users}
 
 
