@@ -16,9 +16,8 @@ from network.models import NetworkMembership, NewsPost
 from network.permissions import Role
 from newsletter.models import Delivery, Issue, MailingList, Subscription
 from tests.admin_forms import admin_form, admin_url
+from tests.factories import StaffFactory, SuperuserFactory, make_issue, make_list, make_network, make_subscriber
 from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +89,9 @@ def world():
                 status=NewsPost.Status.PUBLISHED,
             ),
         }
-    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
+    users = {"superuser": SuperuserFactory(username="super")}
     for role, group_name in GROUPS.items():
-        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
-        user.groups.add(Group.objects.get(name=group_name))
-        NetworkMembership.objects.create(user=user, network=objects["own"]["network"])
-        users[role] = user
+        users[role] = StaffFactory(username=role, role=group_name, networks=[objects["own"]["network"]])
     return {**objects, "users": users}
 
 

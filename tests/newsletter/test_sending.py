@@ -18,8 +18,9 @@ from django_tasks_db.models import DBTaskResult
 from network.models import Network, NewsPost
 from newsletter import sending, subscribing
 from newsletter.models import Delivery, Issue, Subscriber, Subscription
+from tests.factories import make_issue, make_list, make_subscriber
+from tests.helpers import work_off_tasks
 from tests.newsletter.backends import ScriptedBackend
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
 
 pytestmark = pytest.mark.django_db
 
