@@ -4,13 +4,12 @@ network, one of another network), for list, change, delete and forged posts; and
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 
-from associations.models import Association, AssociationMembership, ProfileChange, Story
-from network.models import Network, NetworkMembership
+from associations.models import Association, ProfileChange, Story
+from network.models import Network
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
-from tests.helpers import with_mfa
+from tests.factories import StaffFactory, SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,15 +73,12 @@ def world():
             ),
             "profilechange": ProfileChange.objects.create(association=association, fields=["naam"]),
         }
-    users = {"superuser": with_mfa(User.objects.create_superuser("super", "super@example.org", "x"))}
+    users = {"superuser": SuperuserFactory(username="super")}
     for role, group in GROUPS.items():
-        user = with_mfa(User.objects.create_user(role, f"{role}@example.org", "x", is_staff=True))
-        user.groups.add(Group.objects.get(name=group))
         if role == "association_editor":
-            AssociationMembership.objects.create(user=user, association=associations["linked"])
+            users[role] = StaffFactory(username=role, role=group, associations=[associations["linked"]])
         else:
-            NetworkMembership.objects.create(user=user, network=own)
-        users[role] = user
+            users[role] = StaffFactory(username=role, role=group, networks=[own])
     return {"objects": objects, "users": users, "own": own, "other": other}
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from network.models import NetworkMembership, Theme
 from tests.admin_forms import admin_url
-from tests.audit.conftest import entries_of, make_page
-from tests.newsletter.conftest import make_issue, make_list
+from tests.audit.conftest import entries_of
+from tests.factories import make_issue, make_list, make_page
 
 pytestmark = pytest.mark.django_db
 
