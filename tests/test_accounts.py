@@ -18,20 +18,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from config.checks import staff_mfa_required
-from tests.helpers import PROJECT_DIR, mail_body, totp_code, with_mfa
+from tests.factories import StaffFactory, SuperuserFactory
+from tests.helpers import PROJECT_DIR, mail_body, totp_code
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "een-lang-wachtwoord-voor-de-test"
 
 
 def make_staff(email="redactie@example.org", *, superuser=True, verified=True, mfa=True):
-    User = get_user_model()
-    if superuser:
-        user = User.objects.create_superuser(email, email, PASSWORD)
-    else:
-        user = User.objects.create_user(email, email, PASSWORD, is_staff=True)
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
-    return with_mfa(user) if mfa else user
+    factory = SuperuserFactory if superuser else StaffFactory
+    return factory(username=email, email=email, password=PASSWORD, verified=verified, mfa=mfa)
 
 
 def admin_pages():
