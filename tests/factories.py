@@ -50,8 +50,6 @@ class NetworkFactory(DjangoModelFactory):
     short_name = factory.LazyAttribute(lambda network: network.slug.upper()[:5])
     region = "vlaanderen"
     mission = "<p>Missie</p>"
-    position = factory.Sequence(lambda number: number)
-    brand_colour = "#1d5a8c"
 
 
 class ThemeFactory(DjangoModelFactory):
@@ -323,7 +321,7 @@ class IssueFactory(DjangoModelFactory):
 
 
 def make_network(slug, position):
-    return NetworkFactory(slug=slug, position=position)
+    return NetworkFactory(slug=slug, position=position, brand_colour="#1d5a8c")
 
 
 def make_page(network, title, *, published=True, slug=None):

@@ -6,10 +6,9 @@ import datetime
 import pytest
 
 from associations.models import Association, ProfileChange, Story
-from network.models import Network
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
-from tests.factories import StaffFactory, SuperuserFactory
+from tests.factories import NetworkFactory, StaffFactory, SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +45,8 @@ def reaches(scope, side):
 
 @pytest.fixture
 def world():
-    own = Network.objects.create(name="Eigen", short_name="E", slug="eigen", region="vlaanderen", mission="<p>x</p>")
-    other = Network.objects.create(name="Ander", short_name="A", slug="ander", region="limburg", mission="<p>x</p>")
+    own = NetworkFactory(name="Eigen", short_name="E", slug="eigen", region="vlaanderen", mission="<p>x</p>")
+    other = NetworkFactory(name="Ander", short_name="A", slug="ander", region="limburg", mission="<p>x</p>")
     associations = {
         "linked": Association.objects.create(
             network=own, name="Gekoppeld", slug="gekoppeld", municipality="Puurs", postcode="2870", intro="x"

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from associations.models import Activity, Association, Photo, Story
-from network.models import Network, Theme
+from network.models import Theme
+from tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,14 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 
 @pytest.fixture
 def nta():
-    return Network.objects.create(
+    return NetworkFactory(
         name="Netwerk tegen Armoede", short_name="NTA", slug="nta", region="vlaanderen", mission="<p>x</p>"
     )
 
 
 @pytest.fixture
 def tpa(nta):
-    return Network.objects.create(
+    return NetworkFactory(
         name="Trefpunt Armoede", short_name="TPA", slug="tpa", region="limburg", mission="<p>x</p>", parent=nta
     )
 

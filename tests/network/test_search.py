@@ -11,9 +11,9 @@ from django.utils import timezone, translation
 
 from associations.models import Association
 from network import search as site_search
-from network.models import Document, Network, NewsPost, Page, Theme
+from network.models import Document, NewsPost, Page, Theme
 from tests.browser.quality import VNU_JAR, validate_html
-from tests.factories import make_campaign
+from tests.factories import NetworkFactory, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ SECTION = re.compile(r'<section class="section search-group" aria-labelledby="re
 
 @pytest.fixture
 def nta():
-    return Network.objects.create(
+    return NetworkFactory(
         name="Netwerk tegen Armoede", short_name="NTA", slug="nta", region="vlaanderen", mission="<p>x</p>"
     )
 
@@ -368,7 +368,7 @@ def test_too_long_query_is_a_400_with_a_clear_message(client, length):
 
 def test_query_count_does_not_grow_with_the_number_of_results(client, nta, django_assert_max_num_queries):
     """Each kind costs one count and one page query, however many objects match (no N+1 on network)."""
-    networks = [nta, Network.objects.create(name="Trefpunt", short_name="TPA", slug="tpa", region="limburg")]
+    networks = [nta, NetworkFactory(name="Trefpunt", short_name="TPA", slug="tpa", region="limburg")]
 
     def add(start, stop):
         for number in range(start, stop):

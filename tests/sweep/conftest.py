@@ -109,12 +109,13 @@ def _build_world():
     nta = NetworkFactory(
         slug="nta",
         position=0,
+        brand_colour="#1d5a8c",
         iban="BE68 5390 0754 7034",
         bic="TRIOBEBB",
         donation_reference=1234567890,
         tax_certificate=True,
     )
-    bpa = NetworkFactory(slug="bpa", position=1, parent=nta)
+    bpa = NetworkFactory(slug="bpa", position=1, brand_colour="#1d5a8c", parent=nta)
     wonen = ThemeFactory(name="Wonen", slug="wonen")
 
     today = timezone.localdate()
