@@ -2,6 +2,7 @@ import pytest
 import time_machine
 
 from tests.factories import (
+    BRUSSELS,  # noqa: F401 (imported from here by tests written before tests/factories.py)
     EVENTS_NOW,
     ThemeFactory,
     make_event,  # noqa: F401 (imported from here by tests written before tests/factories.py)
