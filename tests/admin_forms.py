@@ -2,6 +2,7 @@
 
 from html.parser import HTMLParser
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 
@@ -70,3 +71,18 @@ def admin_form(client, superuser, app_label, model, obj=None):
     response = client.get(admin_url(app_label, model, "change" if obj else "add", obj))
     assert response.status_code == 200
     return admin_form_data(response.content.decode(), f"{model}_form")
+
+
+ASSOCIATION_CSV_HEADER = "naam,slug,netwerk,gemeente,postcode,intro\n"
+
+
+def post_association_import(client, csv):
+    """Upload `csv` through the admin's association import: the preview page, or the form with its errors."""
+    form = client.get("/beheer/associations/association/import/")
+    assert form.status_code == 200
+    html = form.content.decode()
+    data = admin_form_data(html, action="/beheer/associations/association/import/")
+    select = html[html.index('name="format"') : html.index("</select>", html.index('name="format"'))]
+    csv_value = next(part.split('"')[1] for part in select.split("value=")[1:] if ">csv<" in part.lower())
+    data.update({"format": csv_value, "import_file": SimpleUploadedFile("verenigingen.csv", csv.encode())})
+    return client.post("/beheer/associations/association/import/", data)

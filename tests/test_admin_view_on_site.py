@@ -9,10 +9,8 @@ from django.urls import reverse
 from events.models import Event
 from network.models import NetworkMembership, NewsPost
 from network.permissions import Role
-from tests.campaigns.conftest import make_campaign
-from tests.events.conftest import make_event
+from tests.factories import make_campaign, make_event, make_network
 from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from network import ratelimit
 from tests.helpers import mail_body
-from tests.test_accounts import make_staff, sign_in
+from tests.staff import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 

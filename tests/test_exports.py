@@ -26,8 +26,8 @@ from network.csvexport import neutralise, restore, safe_cell, safe_value
 from network.models import Network
 from newsletter.models import MailingList
 from tests.admin_forms import admin_form_data
+from tests.factories import make_subscriber
 from tests.helpers import with_mfa
-from tests.newsletter.conftest import make_subscriber
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from network.models import NewsPost, Theme
 from newsletter.models import MailingList
+from tests.factories import make_network
 from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -231,7 +231,7 @@ def test_every_model_of_the_apps_declares_which_pages_it_changes():
 
 @pytest.fixture
 def campaigns(demo):
-    from tests.campaigns.conftest import make_campaign
+    from tests.factories import make_campaign
 
     tpa = demo["trefpunt-armoede"]
     return {
@@ -287,7 +287,7 @@ def test_confirming_a_signature_rebuilds_only_the_pages_showing_its_tally(client
 
 
 def test_erasing_a_confirmed_signature_rebuilds_its_campaign_page_and_a_pending_one_nothing(client, campaigns):
-    from tests.campaigns.conftest import make_signature
+    from tests.factories import make_signature
 
     running, ended = campaigns["running"], campaigns["ended"]
     confirmed, pending = make_signature(ended, 1), make_signature(ended, 2, confirmed=False)
@@ -308,7 +308,7 @@ def test_a_registration_rebuilds_only_its_events_page(client, demo, django_captu
 
     from events.models import Event, Registration
     from events.registrations import confirm
-    from tests.events.conftest import make_event
+    from tests.factories import make_event
 
     tpa = demo["trefpunt-armoede"]
     days = (timezone.localdate() - datetime.date(2026, 10, 1)).days + 30
@@ -347,9 +347,7 @@ def token_paths(mailing_list, campaign):
     from events.registrations import cancel_token
     from network.tokens import make_token
     from newsletter import subscribing
-    from tests.campaigns.conftest import make_signature
-    from tests.events.conftest import make_event
-    from tests.newsletter.conftest import make_subscriber
+    from tests.factories import make_event, make_signature, make_subscriber
 
     pending = make_signature(campaign, 1, confirmed=False)
     confirmed = make_signature(campaign, 2)

@@ -14,10 +14,7 @@ from django.utils import timezone
 from campaigns.models import Signature
 from events.models import Registration
 from newsletter.models import Subscriber, Subscription
-from tests.campaigns.conftest import make_campaign, make_signature
-from tests.events.conftest import make_event
-from tests.network.test_permissions import make_network
-from tests.newsletter.conftest import make_list, make_subscriber
+from tests.factories import make_campaign, make_event, make_list, make_network, make_signature, make_subscriber
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,9 @@ from django.utils import timezone
 from events.models import Event, Registration
 from network.models import NetworkMembership, NewsPost
 from network.permissions import Role
+from tests.factories import make_issue, make_list, make_network
 from tests.helpers import mail_body, totp_code, with_mfa
-from tests.network.test_permissions import make_network
-from tests.newsletter.conftest import make_issue, make_list
-from tests.test_accounts import PASSWORD, confirm_password, set_up_authenticator, sign_in
+from tests.staff import PASSWORD, confirm_password, set_up_authenticator, sign_in
 
 pytestmark = pytest.mark.django_db
 

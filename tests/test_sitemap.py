@@ -15,7 +15,8 @@ from django.urls import resolve
 
 from associations.models import Association, Story
 from config import sitemaps
-from network.models import Document, Network, NewsPost, Page, Theme
+from network.models import Document, NewsPost, Page, Theme
+from tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def frozen():
 
 
 def network(slug, position=0):
-    return Network.objects.create(
+    return NetworkFactory(
         name=f"Netwerk {slug}",
         short_name=slug.upper()[:5],
         slug=slug,

@@ -18,7 +18,8 @@ from import_export.results import Result
 
 from associations.models import Association
 from associations.resources import AssociationResource, error_lines, import_associations
-from network.models import Network, NetworkMembership, Theme
+from network.models import NetworkMembership, Theme
+from tests.factories import NetworkFactory
 from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def _english():
 
 @pytest.fixture
 def network():
-    return Network.objects.create(
+    return NetworkFactory(
         name="Netwerk tegen Armoede",
         short_name="NTA",
         slug="netwerk-tegen-armoede",
@@ -59,7 +60,7 @@ def network():
 
 @pytest.fixture
 def other_network():
-    return Network.objects.create(
+    return NetworkFactory(
         name="Limburgs Netwerk", short_name="LN", slug="limburgs-netwerk", region="limburg", mission="<p>y</p>"
     )
 

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from associations.models import Activity, Association, Photo, Story
-from network.models import Network, Theme
+from network.models import Theme
+from tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,14 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 
 @pytest.fixture
 def nta():
-    return Network.objects.create(
+    return NetworkFactory(
         name="Netwerk tegen Armoede", short_name="NTA", slug="nta", region="vlaanderen", mission="<p>x</p>"
     )
 
 
 @pytest.fixture
 def tpa(nta):
-    return Network.objects.create(
+    return NetworkFactory(
         name="Trefpunt Armoede", short_name="TPA", slug="tpa", region="limburg", mission="<p>x</p>", parent=nta
     )
 
@@ -219,6 +220,16 @@ def test_a_101_character_search_is_refused_but_100_characters_are_fine(client, d
     assert client.get("/verenigingen/?q=" + "a" * 101).status_code == 400
 
 
+def filter_answer(name, payload):
+    """Free text is searched for, except a NUL character (refused by the form); no network, province or
+    theme is called like that (the form refuses the choice), and there is no such page number."""
+    if name == "pagina":
+        return 404
+    if name in ("q", "gemeente"):
+        return 400 if "%00" in payload else 200
+    return 400
+
+
 @pytest.mark.parametrize(
     "payload",
     [
@@ -236,7 +247,7 @@ def test_a_101_character_search_is_refused_but_100_characters_are_fine(client, d
 def test_html_and_sql_payloads_never_cause_a_server_error(client, directory, payload):
     for name in ["q", "gemeente", "provincie", "netwerk", "thema", "pagina"]:
         response = client.get(f"/verenigingen/?{name}={payload}")
-        assert response.status_code in (200, 400, 404), name
+        assert response.status_code == filter_answer(name, payload), name
         if response.status_code != 404:
             assert "<script>alert(1)" not in main(response.content.decode()), name
             assert "<img src=x" not in main(response.content.decode()), name

@@ -17,14 +17,25 @@ from django.utils import timezone
 
 from associations.models import Activity, AssociationMembership, Photo, Story
 from audit.models import AuditEntry
-from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from events.models import Event, Registration
+from campaigns.models import CampaignDocument, Face, KeyDate, Signature
+from events.models import Registration
 from network.models import Document, NetworkMembership, NewsLink, NewsPost, Page, Theme
 from newsletter.models import Delivery, Subscriber, Subscription
+from tests.admin_forms import ASSOCIATION_CSV_HEADER as HEADER
 from tests.admin_forms import admin_form, admin_form_data, admin_url
-from tests.associations.test_admin_import import HEADER, post_import
-from tests.audit.conftest import entries_of, make_association, make_page, make_post
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber
+from tests.admin_forms import post_association_import as post_import
+from tests.audit.conftest import entries_of
+from tests.factories import (
+    CampaignFactory,
+    DocumentFactory,
+    EventFactory,
+    make_association,
+    make_issue,
+    make_list,
+    make_page,
+    make_post,
+    make_subscriber,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,29 +43,21 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 Event_ = AuditEntry.Event
 
 
-def make_campaign(network, title="Lokaal sociaal"):
-    return Campaign.objects.create(
+def unpublished_campaign(network, title="Lokaal sociaal"):
+    """A campaign as an editor starts one: unpublished, this year."""
+    return CampaignFactory(
         network=network,
         title=title,
         slug=title.lower().replace(" ", "-"),
         starts_on=datetime.date(2026, 1, 1),
         ends_on=datetime.date(2026, 12, 31),
-        intro="Kort",
+        is_published=False,
     )
 
 
-def make_event(network, slug="forum", published=True):
-    return Event.objects.create(
-        network=network,
-        title=slug.capitalize(),
-        slug=slug,
-        published=published,
-        intro="Kort",
-        description="<p>x</p>",
-        start_date=timezone.localdate() + datetime.timedelta(days=10),
-        place_name="Zaal",
-        municipality="Gent",
-    )
+def upcoming_event(network, slug="forum", published=True):
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    return EventFactory(network=network, slug=slug, title=slug.capitalize(), published=published, start_date=start)
 
 
 def tiny_png():
@@ -131,12 +134,10 @@ def make_offline(model, network, title):
     if model == "newspost":
         return make_post(network, title)
     if model == "event":
-        return make_event(network, slug=title.lower().replace(" ", "-"), published=False)
+        return upcoming_event(network, slug=title.lower().replace(" ", "-"), published=False)
     if model == "document":  # a new document starts as a draft
-        return Document.objects.create(
-            network=network, title=title, date=datetime.date(2026, 1, 1), file=SimpleUploadedFile("d.pdf", PDF)
-        )
-    return make_campaign(network, title)  # a campaign starts unpublished
+        return DocumentFactory(network=network, title=title, published=False)
+    return unpublished_campaign(network, title)  # a campaign starts unpublished
 
 
 @pytest.mark.parametrize(
@@ -233,7 +234,7 @@ def test_m2m_changes_are_recorded_on_the_object(client, world):
 
 def test_child_objects_carry_the_network_of_their_parent(world, as_superuser):
     network = world.own
-    campaign = make_campaign(network)
+    campaign = unpublished_campaign(network)
     post = make_post(network, "Met links")
     document = Document.objects.create(
         network=network, title="Dossier", date=datetime.date(2026, 1, 1), file=SimpleUploadedFile("d.pdf", PDF)
@@ -260,7 +261,7 @@ def test_child_objects_carry_the_network_of_their_parent(world, as_superuser):
         NetworkMembership.objects.create(user=world.users["other_editor"], network=network),
         make_issue(mailing_list),
         mailing_list,
-        make_event(network),
+        upcoming_event(network),
     ]
     for child in children:
         [entry] = entries_of(child)
@@ -269,7 +270,7 @@ def test_child_objects_carry_the_network_of_their_parent(world, as_superuser):
 
 
 def test_deleting_a_campaign_keeps_the_trail_of_its_key_dates_with_the_network(world, as_superuser):
-    campaign = make_campaign(world.own)
+    campaign = unpublished_campaign(world.own)
     KeyDate.objects.create(campaign=campaign, label="Werelddag", date=datetime.date(2026, 10, 17))
     campaign.delete()  # deletes its key dates with it
     deleted = AuditEntry.objects.filter(object_repr="Werelddag").order_by("pk").last()
@@ -278,7 +279,7 @@ def test_deleting_a_campaign_keeps_the_trail_of_its_key_dates_with_the_network(w
 
 
 def test_a_face_is_recorded_without_the_persons_data(world, as_superuser):
-    campaign = make_campaign(world.own)
+    campaign = unpublished_campaign(world.own)
     face = Face.objects.create(campaign=campaign, name="Marie Peeters", role="Puurs", quote="Ik wil meetellen")
     face.quote = "Ik tel mee"
     face.consent_recorded, face.consent_recorded_on = True, datetime.date(2026, 1, 5)
@@ -320,8 +321,8 @@ def test_models_with_personal_data_of_the_public_are_not_followed(model):
 
 
 def test_personal_data_of_the_public_leaves_no_entries(world, as_superuser):
-    campaign = make_campaign(world.own)
-    event = make_event(world.own)
+    campaign = unpublished_campaign(world.own)
+    event = upcoming_event(world.own)
     mailing_list = make_list(world.own)
     issue = make_issue(mailing_list)
     signature = Signature.objects.create(

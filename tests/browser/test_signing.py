@@ -64,8 +64,7 @@ def test_confirming_works_without_javascript(browser, live_server):
     """The confirmation page is a plain form: a browser without JavaScript confirms with its button."""
     from campaigns.signing import CONFIRM
     from network.tokens import make_token
-    from tests.campaigns.conftest import make_campaign, make_signature
-    from tests.network.test_permissions import make_network
+    from tests.factories import make_campaign, make_network, make_signature
 
     campaign = make_campaign(make_network("eigen", 0))
     signature = make_signature(campaign, 1, confirmed=False)

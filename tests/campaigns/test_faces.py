@@ -20,9 +20,8 @@ from campaigns.models import Face
 from network.models import NetworkMembership
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
-from tests.campaigns.conftest import make_campaign
+from tests.factories import make_campaign, make_network
 from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
 from network.models import Document, NewsPost, Theme
-from tests.campaigns.conftest import make_campaign, make_signature
-from tests.network.test_permissions import make_network
+from tests.factories import make_campaign, make_network, make_signature
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import icalendar
 import pytest
 
 from network.models import Theme
-from tests.events.conftest import BRUSSELS, make_event, nl
+from tests.factories import BRUSSELS, make_event
+from tests.helpers import nl
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from events.models import Event, EventFormat
-from tests.events.conftest import BRUSSELS, make_event, nl
+from tests.factories import BRUSSELS, make_event
+from tests.helpers import nl
 
 pytestmark = pytest.mark.django_db
 

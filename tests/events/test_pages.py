@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from events.models import Event
 from network.models import NetworkMembership
 from network.permissions import Role
-from tests.events.conftest import make_event, nl
-from tests.helpers import PROJECT_DIR, with_mfa
+from tests.factories import make_event
+from tests.helpers import PROJECT_DIR, nl, with_mfa
 
 pytestmark = pytest.mark.django_db
 

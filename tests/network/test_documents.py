@@ -17,7 +17,7 @@ from campaigns.models import CampaignDocument
 from network.models import Document, Network, NetworkMembership, NewsPost, Theme
 from network.permissions import Role
 from tests.admin_forms import admin_url
-from tests.campaigns.conftest import make_campaign
+from tests.factories import make_campaign
 from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db

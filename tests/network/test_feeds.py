@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from network.models import NewsPost, Theme
-from tests.network.test_permissions import make_network
+from tests.factories import make_network
 
 pytestmark = pytest.mark.django_db
 

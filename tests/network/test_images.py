@@ -21,7 +21,8 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
 from network.images import ResponsiveImageField
-from network.models import Network, Partner
+from network.models import Partner
+from tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +43,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def network():
-    return Network.objects.create(
-        name="Netwerk X", short_name="NX", slug="netwerk-x", region="vlaanderen", mission="<p>x</p>"
-    )
+    return NetworkFactory(name="Netwerk X", short_name="NX", slug="netwerk-x", region="vlaanderen", mission="<p>x</p>")
 
 
 def stored_files(media):

@@ -14,8 +14,8 @@ from django.utils import timezone
 from associations.models import Association
 from network.models import NetworkMembership, NewsPost, Theme
 from network.permissions import Role
+from tests.factories import make_network
 from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
 
 pytestmark = pytest.mark.django_db
 

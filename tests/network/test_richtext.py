@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import User
 
-from network.models import Network, Page
+from network.models import Page
+from tests.factories import NetworkFactory
 from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -93,9 +94,7 @@ def problems(html):
 
 @pytest.fixture
 def network():
-    return Network.objects.create(
-        name="Netwerk", short_name="N", slug="netwerk", region="vlaanderen", mission="<p>Missie</p>"
-    )
+    return NetworkFactory(name="Netwerk", short_name="N", slug="netwerk", region="vlaanderen", mission="<p>Missie</p>")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

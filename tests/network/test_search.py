@@ -11,9 +11,9 @@ from django.utils import timezone, translation
 
 from associations.models import Association
 from network import search as site_search
-from network.models import Document, Network, NewsPost, Page, Theme
+from network.models import Document, NewsPost, Page, Theme
 from tests.browser.quality import VNU_JAR, validate_html
-from tests.campaigns.conftest import make_campaign
+from tests.factories import NetworkFactory, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ SECTION = re.compile(r'<section class="section search-group" aria-labelledby="re
 
 @pytest.fixture
 def nta():
-    return Network.objects.create(
+    return NetworkFactory(
         name="Netwerk tegen Armoede", short_name="NTA", slug="nta", region="vlaanderen", mission="<p>x</p>"
     )
 
@@ -369,7 +369,7 @@ def test_too_long_query_is_a_400_with_a_clear_message(client, length):
 
 def test_query_count_does_not_grow_with_the_number_of_results(client, nta, django_assert_max_num_queries):
     """Each kind costs one count and one page query, however many objects match (no N+1 on network)."""
-    networks = [nta, Network.objects.create(name="Trefpunt", short_name="TPA", slug="tpa", region="limburg")]
+    networks = [nta, NetworkFactory(name="Trefpunt", short_name="TPA", slug="tpa", region="limburg")]
 
     def add(start, stop):
         for number in range(start, stop):
@@ -498,3 +498,13 @@ def test_weighted_fields_rank_title_over_lead_over_body(client, nta):
     news(nta, "De jaarkalender", slug="a", when=YESTERDAY - datetime.timedelta(days=2))
 
     assert shown(get(client, q="jaarkalender"))["nieuws"] == ["De jaarkalender", "In de inleiding", "In de tekst"]
+
+
+@pytest.mark.postgres
+def test_a_change_made_with_update_is_found_at_once(client, nta):
+    post = news(nta, "Bericht", lead="Over wonen.")
+    assert shown(get(client, q="jeugdhulp")) == {}
+
+    type(post).objects.filter(pk=post.pk).update(lead="Over jeugdhulp.")
+
+    assert shown(get(client, q="jeugdhulp")) == {"nieuws": ["Bericht"]}

@@ -18,8 +18,8 @@ from django_tasks_db.models import DBTaskResult
 
 from newsletter import sending
 from newsletter.models import Delivery, Issue
-from tests.helpers import PROJECT_DIR, mail_body, production_env, wait_for, with_mfa
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
+from tests.factories import make_issue, make_list, make_subscriber
+from tests.helpers import PROJECT_DIR, mail_body, production_env, wait_for, with_mfa, work_off_tasks
 from tests.newsletter.mailserver import Held
 
 # The restarted worker settles the killed one's claim once it is this old (production: 300).

@@ -7,41 +7,24 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.utils import timezone
 
-from events.models import Event
 from network.models import NetworkMembership, NewsPost
 from network.permissions import Role
 from newsletter.models import Delivery, Issue
 from tests.admin_forms import admin_form_data, admin_url
-from tests.helpers import with_mfa
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
+from tests.factories import EventFactory, NewsPostFactory, make_issue, make_list, make_subscriber
+from tests.helpers import with_mfa, work_off_tasks
 
 pytestmark = pytest.mark.django_db
 
 
-def make_post(network, slug, *, published=True):
-    return NewsPost.objects.create(
-        network=network,
-        title=f"Bericht {slug}",
-        slug=slug,
-        lead="Kort",
-        body="<p>x</p>",
-        status=NewsPost.Status.PUBLISHED if published else NewsPost.Status.DRAFT,
-    )
+def news_post(network, slug, *, published=True):
+    status = NewsPost.Status.PUBLISHED if published else NewsPost.Status.DRAFT
+    return NewsPostFactory(network=network, title=f"Bericht {slug}", slug=slug, status=status)
 
 
-def make_event(network, slug, *, published=True):
+def upcoming_event(network, slug, *, published=True):
     start = timezone.localdate() + datetime.timedelta(days=20)
-    return Event.objects.create(
-        network=network,
-        title=f"Activiteit {slug}",
-        slug=slug,
-        published=published,
-        intro="Kort",
-        description="<p>x</p>",
-        start_date=start,
-        place_name="Zaal",
-        municipality="Gent",
-    )
+    return EventFactory(network=network, slug=slug, published=published, start_date=start)
 
 
 @pytest.fixture
@@ -57,8 +40,8 @@ def issue_url(action, obj=None):
 
 
 def test_manager_composes_an_issue_with_news_and_events(client, manager, mailing_list, network):
-    post, draft = make_post(network, "gepubliceerd"), make_post(network, "concept", published=False)
-    event = make_event(network, "trefdag")
+    post, draft = news_post(network, "gepubliceerd"), news_post(network, "concept", published=False)
+    event = upcoming_event(network, "trefdag")
     client.force_login(manager)
     page = client.get(issue_url("add")).content.decode()
     assert post.title in page and draft.title not in page and event.title in page
@@ -79,8 +62,8 @@ def test_manager_composes_an_issue_with_news_and_events(client, manager, mailing
 
 
 def test_a_draft_post_or_an_unpublished_event_cannot_be_forged_in(client, manager, mailing_list, network):
-    draft = make_post(network, "concept", published=False)
-    hidden = make_event(network, "verborgen", published=False)
+    draft = news_post(network, "concept", published=False)
+    hidden = upcoming_event(network, "verborgen", published=False)
     client.force_login(manager)
     data = admin_form_data(client.get(issue_url("add")).content.decode(), "issue_form")
     data.update(
@@ -97,9 +80,9 @@ def test_a_draft_post_or_an_unpublished_event_cannot_be_forged_in(client, manage
 
 
 def test_superuser_cannot_mix_another_networks_news_into_an_issue(client, mailing_list):
-    from tests.network.test_permissions import make_network
+    from tests.factories import make_network
 
-    other = make_post(make_network("ander", 1), "elders")
+    other = news_post(make_network("ander", 1), "elders")
     client.force_login(with_mfa(User.objects.create_superuser("super", "super@example.org", "x")))
     data = admin_form_data(client.get(issue_url("add")).content.decode(), "issue_form")
     data.update(mailing_list=str(mailing_list.pk), subject="x", intro="x", news_posts=[str(other.pk)])
@@ -111,14 +94,15 @@ def test_superuser_cannot_mix_another_networks_news_into_an_issue(client, mailin
 
 def test_preview_shows_the_mail_to_own_staff_only(client, manager, mailing_list, network):
     issue = make_issue(mailing_list, subject="Voorbeeldnummer")
-    issue.news_posts.add(make_post(network, "bericht"))
+    issue.news_posts.add(news_post(network, "bericht"))
     url = f"/nieuwsbrief/voorbeeld/{issue.pk}/"
     assert client.get(url).status_code == 302  # to the login
     client.force_login(manager)
     response = client.get(url)
     assert response.status_code == 200
     assert response["X-Robots-Tag"] == "noindex"
-    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert cache_control == {"max-age=0", "no-cache", "no-store", "must-revalidate", "private"}
     html = response.content.decode()
     assert "Voorbeeldnummer" in html and "Bericht bericht" in html and "<table" not in html
     text = client.get(url, {"tekst": "1"})

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from network.models import NewsPost
 from newsletter.models import Issue
-from tests.network.test_permissions import make_network
-from tests.newsletter.conftest import make_issue, make_list
+from tests.factories import NewsPostFactory, make_issue, make_list, make_network
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +19,9 @@ def sent_issue(mailing_list, subject, days_ago=1, **fields):
     return make_issue(mailing_list, subject=subject, status=Issue.Status.SENT, sent_at=when, **fields)
 
 
-def make_post(network, slug, *, published=True):
-    return NewsPost.objects.create(
-        network=network,
-        title=f"Bericht {slug}",
-        slug=slug,
-        lead=f"Kern van {slug}",
-        body="<p>x</p>",
-        status=NewsPost.Status.PUBLISHED if published else NewsPost.Status.DRAFT,
-    )
+def news_post(network, slug, *, published=True):
+    status = NewsPost.Status.PUBLISHED if published else NewsPost.Status.DRAFT
+    return NewsPostFactory(network=network, title=f"Bericht {slug}", slug=slug, lead=f"Kern van {slug}", status=status)
 
 
 def test_archive_shows_sent_issues_per_network_only(client, mailing_list):
@@ -68,7 +61,7 @@ def test_network_archive_paginates_and_refuses_unknown_networks(client, mailing_
 
 
 def test_issue_page_shows_its_content_but_never_drafts(client, mailing_list, network):
-    post, hidden = make_post(network, "getoond"), make_post(network, "later-ingetrokken")
+    post, hidden = news_post(network, "getoond"), news_post(network, "later-ingetrokken")
     issue = sent_issue(mailing_list, "Het nummer", intro="Eerste alinea.\n\nTweede <alinea>.")
     issue.news_posts.set([post, hidden])
     NewsPost.objects.filter(pk=hidden.pk).update(status=NewsPost.Status.DRAFT)  # unpublished after sending
@@ -86,7 +79,7 @@ def test_issue_page_shows_its_content_but_never_drafts(client, mailing_list, net
 def test_archive_queries_do_not_grow_with_the_number_of_issues_and_posts(client, mailing_list, network):
     """Each issue names its list and network, and each post its network: fetched with them, not per item."""
     issue = sent_issue(mailing_list, "Eerste")
-    issue.news_posts.add(make_post(network, "een"))
+    issue.news_posts.add(news_post(network, "een"))
     paths = ["/nieuwsbrief/archief/", "/nieuwsbrief/archief/eigen/", issue.get_absolute_url()]
     for path in paths:
         client.get(path)  # warms the site network cache
@@ -99,7 +92,7 @@ def test_archive_queries_do_not_grow_with_the_number_of_issues_and_posts(client,
     for number in range(6):
         sent_issue(mailing_list, f"Nummer {number}")
         sent_issue(other, f"Elders {number}")
-        issue.news_posts.add(make_post(network, f"post-{number}"))
+        issue.news_posts.add(news_post(network, f"post-{number}"))
     client.get("/")  # a new network dropped the cached site network
     for path in paths:
         with CaptureQueriesContext(connection) as queries:

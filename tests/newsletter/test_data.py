@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsletter import subscribing
 from newsletter.models import Issue, MailingList, Subscriber, Subscription
-from tests.newsletter.conftest import make_list, make_subscriber
+from tests.factories import make_list, make_subscriber
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,8 @@ from django_tasks_db.models import DBTaskResult
 from network.models import Network, NewsPost
 from newsletter import sending, subscribing
 from newsletter.models import Delivery, Issue, Subscriber, Subscription
-from tests.helpers import PROJECT_DIR
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
+from tests.factories import make_issue, make_list, make_subscriber
+from tests.helpers import PROJECT_DIR, work_off_tasks
 from tests.newsletter.mailserver import DROP, HANG, ScriptedServer
 from tests.pgcluster import free_port
 

@@ -13,9 +13,8 @@ from django.utils import timezone
 from network.tokens import make_token
 from newsletter.models import CONSENT_VERSION, MailingList, Subscriber, Subscription
 from newsletter.subscribing import CONFIRM, PREFERENCES, UNSUBSCRIBE
+from tests.factories import make_list, make_network, make_subscriber
 from tests.helpers import mail_body
-from tests.network.test_permissions import make_network
-from tests.newsletter.conftest import make_list, make_subscriber
 
 pytestmark = pytest.mark.django_db
 

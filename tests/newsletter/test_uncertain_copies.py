@@ -12,9 +12,8 @@ from newsletter import sending
 from newsletter.models import Delivery, Issue
 from tests.admin_forms import admin_url
 from tests.audit.conftest import entries_of
-from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber, work_off_tasks
+from tests.factories import make_issue, make_list, make_network, make_subscriber
+from tests.helpers import with_mfa, work_off_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -12,17 +12,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from associations.models import Association, AssociationMembership, ProfileChange
+from associations.models import AssociationMembership, ProfileChange
 from campaigns.models import Signature
 from events.models import Registration
 from network.models import NetworkMembership, NewsPost
 from network.permissions import Role
 from newsletter.models import Delivery, Subscription
-from tests.campaigns.conftest import make_campaign
-from tests.events.conftest import make_event
+from tests.factories import (
+    AssociationFactory,
+    NewsPostFactory,
+    RegistrationFactory,
+    SignatureFactory,
+    SuperuserFactory,
+    make_campaign,
+    make_event,
+    make_issue,
+    make_list,
+    make_network,
+    make_subscriber,
+)
 from tests.helpers import with_mfa
-from tests.network.test_permissions import make_network
-from tests.newsletter.conftest import make_issue, make_list, make_subscriber
 
 EMAIL = "rita@example.org"
 OTHER = "jan@example.org"
@@ -30,18 +39,11 @@ PASSWORD = "een-lang-wachtwoord-voor-de-test"
 
 
 def sign(campaign, email, name):
-    return Signature.objects.create(
-        campaign=campaign,
-        name=name,
-        place="Hasselt",
-        email=email,
-        consent_text=campaign.consent_text,
-        confirmed_at=timezone.now(),
-    )
+    return SignatureFactory(campaign=campaign, name=name, place="Hasselt", email=email, show_name=False)
 
 
 def register(event, email, name, people=1, status=Registration.Status.CONFIRMED):
-    return Registration.objects.create(event=event, name=name, email=email, people=people, status=status)
+    return RegistrationFactory(event=event, name=name, email=email, people=people, status=status)
 
 
 def open_session(user):
@@ -55,7 +57,7 @@ def open_session(user):
 def world(db):
     """Rita (EMAIL) left something in every app and is a network editor; Jan (OTHER) left the same as a visitor."""
     tpa, bpa = make_network("tpa", 0), make_network("bpa", 1)
-    superuser = with_mfa(User.objects.create_superuser("super", "super@example.org", PASSWORD))
+    superuser = SuperuserFactory(username="super", password=PASSWORD)
     campaigns = [
         make_campaign(network, slug, consent_text="Ik steun deze actie.")
         for network, slug in [(tpa, "zorg"), (bpa, "wonen")]
@@ -87,12 +89,10 @@ def world(db):
     rita.groups.add(Group.objects.get(name=Role.NETWORK_EDITOR))
     EmailAddress.objects.create(user=rita, email=EMAIL, primary=True, verified=True)
     NetworkMembership.objects.create(user=rita, network=tpa)
-    association = Association.objects.create(
-        network=tpa, name="De Schakel", slug="de-schakel", municipality="Puurs", postcode="2870"
-    )
+    association = AssociationFactory(network=tpa, name="De Schakel", intro="")
     AssociationMembership.objects.create(user=rita, association=association)
     ProfileChange.objects.create(association=association, user=rita, fields=["intro"])
-    NewsPost.objects.create(network=tpa, title="Nieuws", slug="nieuws", author=rita, lead="Kort", body="<p>x</p>")
+    NewsPostFactory(network=tpa, title="Nieuws", author=rita, body="<p>x</p>")
     session_key = open_session(rita)
     UserSession.objects.create(user=rita, ip="192.0.2.7", session_key=session_key, user_agent="Firefox/128")
     signature_type = ContentType.objects.get_for_model(Signature)

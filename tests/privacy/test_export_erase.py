@@ -192,7 +192,8 @@ def test_a_staff_account_is_anonymised_and_can_no_longer_sign_in(world, client):
         assert "rita" not in json.dumps(entry.changes).lower(), entry.changes
 
     response = client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
-    assert response.status_code != 302 and "_auth_user_id" not in client.session
+    assert response.status_code == 400, "the sign-in form again: the address is no account any more"
+    assert "_auth_user_id" not in client.session
     assert not client.login(username=f"verwijderd-{rita.pk}", password=PASSWORD)
 
 

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from network.models import Network
-from tests.events.conftest import nl, nl_plural
-from tests.helpers import mail_body, wait_for
+from tests.helpers import mail_body, nl, nl_plural, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -16,9 +16,8 @@ from django.utils import timezone
 from campaigns.models import Signature
 from network.models import NewsPost
 from newsletter.models import MailingList, Subscription
-from tests.campaigns.conftest import make_campaign
+from tests.factories import make_campaign, make_network
 from tests.helpers import mail_body, wait_for
-from tests.network.test_permissions import make_network
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -8,29 +8,37 @@ from unittest import mock
 import pytest
 from allauth.account import app_settings as account_settings
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import User
 from django.core import signing
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_started
 from django.db import transaction
 from django.template import Template
 from django.test import override_settings
 from django.utils import timezone
 
-from associations.models import Association, Story
+from associations.models import Story
 from campaigns.signing import CONFIRM as SIGNATURE_CONFIRM
 from campaigns.signing import ERASE as SIGNATURE_ERASE
 from events.models import Registration
 from events.registrations import CANCEL_PURPOSE
-from network.models import Document, Network, NewsPost, Theme
+from network.models import NewsPost
 from network.tokens import make_token
-from newsletter.models import Issue
 from newsletter.subscribing import CONFIRM as NEWSLETTER_CONFIRM
 from newsletter.subscribing import PREFERENCES, UNSUBSCRIBE
-from tests.campaigns.conftest import make_campaign, make_signature
-from tests.events.conftest import make_event
-from tests.helpers import with_mfa
-from tests.newsletter.conftest import make_list, make_subscriber
+from tests.factories import (
+    AssociationFactory,
+    DocumentFactory,
+    NetworkFactory,
+    NewsPostFactory,
+    RegistrationFactory,
+    StaffFactory,
+    ThemeFactory,
+    make_campaign,
+    make_event,
+    make_issue,
+    make_list,
+    make_signature,
+    make_subscriber,
+)
 from tests.sweep.harness import forget_shown_form, render_noting_form
 
 STAFF_EMAIL = "staf@example.org"
@@ -68,19 +76,6 @@ class World(SimpleNamespace):
         return "world"
 
 
-def _network(slug, position, **fields):
-    return Network.objects.create(
-        name=f"Netwerk {slug}",
-        short_name=slug.upper()[:5],
-        slug=slug,
-        region="vlaanderen",
-        mission="<p>Missie</p>",
-        position=position,
-        brand_colour="#1d5a8c",
-        **fields,
-    )
-
-
 def _expired_token(purpose, value):
     """A token signed 60 days ago: past every confirmation link's lifetime."""
     with mock.patch("django.core.signing.time.time", return_value=time.time() - 60 * 86400):
@@ -111,11 +106,17 @@ def world(db, _shared_world, unlimited):
 
 
 def _build_world():
-    nta = _network(
-        "nta", 0, iban="BE68 5390 0754 7034", bic="TRIOBEBB", donation_reference=1234567890, tax_certificate=True
+    nta = NetworkFactory(
+        slug="nta",
+        position=0,
+        brand_colour="#1d5a8c",
+        iban="BE68 5390 0754 7034",
+        bic="TRIOBEBB",
+        donation_reference=1234567890,
+        tax_certificate=True,
     )
-    bpa = _network("bpa", 1, parent=nta)
-    wonen = Theme.objects.create(name="Wonen", slug="wonen")
+    bpa = NetworkFactory(slug="bpa", position=1, brand_colour="#1d5a8c", parent=nta)
+    wonen = ThemeFactory(name="Wonen", slug="wonen")
 
     today = timezone.localdate()
     campaign = make_campaign(nta, "lokaalsociaal", consent_text="Ik geef toestemming.")
@@ -135,10 +136,10 @@ def _build_world():
     )
     past = make_event(bpa, "terugblik", start_date=today - datetime.timedelta(days=10), registration_mode="formulier")
     make_event(bpa, "elders", start_date=today + datetime.timedelta(days=3))
-    registration = Registration.objects.create(
+    registration = RegistrationFactory(
         event=event, name="Rita Peeters", email="rita@example.org", people=2, status=Registration.Status.CONFIRMED
     )
-    past_registration = Registration.objects.create(
+    past_registration = RegistrationFactory(
         event=past, name="Jan Janssens", email="jan@example.org", status=Registration.Status.CONFIRMED
     )
 
@@ -147,32 +148,18 @@ def _build_world():
     make_list(nta, "gesloten", name="Oude nieuwsbrief", is_open=False)
     subscriber = make_subscriber("lezer@example.org", newsletter, name="Lezer")
     newcomer = make_subscriber("nieuw@example.org", other_list, status="pending")
-    Issue.objects.create(
-        mailing_list=newsletter,
-        subject="Nieuws uit het netwerk",
-        intro="Een alinea.",
-        status="sent",
-        sent_at=timezone.now(),
-    )
+    make_issue(newsletter, intro="Een alinea.", status="sent", sent_at=timezone.now())
 
-    post = NewsPost.objects.create(
+    post = NewsPostFactory(
         network=nta,
         title="Bericht over wonen",
-        slug="bericht-over-wonen",
         status=NewsPost.Status.PUBLISHED,
         publish_at=timezone.now() - datetime.timedelta(days=1),
         lead="Kort.",
         body="<p>Wonen is een recht.</p>",
     )
     post.themes.add(wonen)
-    association = Association.objects.create(
-        network=nta,
-        name="De Schakel",
-        slug="de-schakel",
-        municipality="Puurs",
-        postcode="2870",
-        intro="Wij komen samen.",
-    )
+    association = AssociationFactory(network=nta, name="De Schakel", intro="Wij komen samen.")
     Story.objects.create(
         association=association,
         title="Verhaal",
@@ -181,16 +168,9 @@ def _build_world():
         body="<p>x</p>",
         date=datetime.date(2026, 2, 1),
     )
-    Document.objects.create(
-        network=nta,
-        title="Dossier wonen",
-        date=datetime.date(2026, 1, 1),
-        file=SimpleUploadedFile("dossier.pdf", b"%PDF-1.4 test"),
-        published=True,
-    )
+    DocumentFactory(network=nta, title="Dossier wonen")
 
-    staff = with_mfa(User.objects.create_user("staf", STAFF_EMAIL, STAFF_PASSWORD, is_staff=True))
-    EmailAddress.objects.create(user=staff, email=STAFF_EMAIL, verified=True, primary=True)
+    staff = StaffFactory(username="staf", email=STAFF_EMAIL, password=STAFF_PASSWORD)
     unverified_address = EmailAddress.objects.create(user=staff, email="tweede@example.org")
 
     signature_value = [pending.pk, pending.nonce]

@@ -37,7 +37,7 @@ from tests.sweep.harness import (
 )
 from tests.sweep.strategies import bodies, hostile, tokens
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 NAMES = ["Rita Peeters", "Zoë D'hondt", "Jean-Luc Van den Broeck"]
 EMAILS = ["rita@example.org", "Nieuw@Example.ORG", "teken1@example.org", "teken2@example.org", "ö@bücher.example"]

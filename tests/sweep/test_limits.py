@@ -42,10 +42,19 @@ def test_reached_rate_limit_of_a_public_form_is_a_429_that_stores_nothing(client
         assert response.status_code == 429
         check(response, before)
         assert b'role="alert"' in response.content
-        # A hostile post over the limit is refused the same way.
+        # A hostile post over the limit is refused too: its form errors first, as for anyone's typo.
         response = client.post(path, _data(world, data, name=HOSTILE, email=HOSTILE))
-        assert response.status_code in {400, 429}
+        assert response.status_code == 400
         check(response, before)
+
+
+@pytest.mark.parametrize("scope", FORMS)
+def test_a_post_the_form_refuses_costs_no_attempt(client, world, settings, scope):
+    """Every public form counts only posts it accepts: someone who mistyped their address may still send it."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, scope: {"ip": (1, 3600), "address": (1, 3600)}}
+    path, data = FORMS[scope]
+    assert client.post(path, _data(world, data, email="rita-at-example.org")).status_code == 400
+    assert client.post(path, _data(world, data)).status_code == 302
 
 
 @pytest.mark.parametrize("action", ACCOUNT_FORMS)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.sweep.harness import SWEEP, check, example, snapshot
 from tests.sweep.strategies import broken_query, mixed, numbers, query
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]
 
 NETWORK = ["nta", "bpa", ""]
 THEME = ["wonen", ""]

@@ -1,0 +1,372 @@
+"""Test data for every app, in one place: factory-boy factories, and shortcuts with the signatures the tests use.
+
+A factory makes a valid object from nothing (`NetworkFactory()`); pass only what the test is
+about (`NewsPostFactory(network=own, status=NewsPost.Status.PUBLISHED)`). Related objects are
+made on the way (a page without a network gets a network of its own). Staff come with their
+group, networks, associations, a verified address and the second factor the admin requires:
+`StaffFactory(role=Role.NETWORK_EDITOR, networks=[own])`.
+
+The shortcuts below the factories (make_network, make_event, make_campaign, ...) keep the calls
+the tests were written with; they only fill in a factory's arguments.
+"""
+
+import datetime
+import zoneinfo
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from associations.models import Association, AssociationMembership
+from campaigns.models import Campaign, Signature
+from events.models import Event, Registration
+from network.models import Document, Network, NetworkMembership, NewsPost, Page, Partner, Theme
+from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Issue, MailingList, Subscriber, Subscription
+from tests.helpers import with_mfa
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+# The moment the event tests freeze time at (tests/events/conftest.py): a Thursday in summer time,
+# three weeks before the clocks go back (25 October 2026). make_event counts its days from here.
+EVENTS_NOW = datetime.datetime(2026, 10, 1, 12, 0, tzinfo=BRUSSELS)
+
+
+def slugify_title(title):
+    return title.lower().replace(" ", "-")
+
+
+# Network --------------------------------------------------------------------------------------
+
+
+class NetworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Network
+
+    slug = factory.Sequence(lambda number: f"netwerk{number}")
+    name = factory.LazyAttribute(lambda network: f"Netwerk {network.slug}")
+    short_name = factory.LazyAttribute(lambda network: network.slug.upper()[:5])
+    region = "vlaanderen"
+    mission = "<p>Missie</p>"
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name = factory.Sequence(lambda number: f"Thema {number}")
+    slug = factory.LazyAttribute(lambda theme: slugify_title(theme.name))
+
+
+class PageFactory(DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    network = factory.SubFactory(NetworkFactory)
+    title = factory.Sequence(lambda number: f"Pagina {number}")
+    slug = factory.LazyAttribute(lambda page: slugify_title(page.title))
+    body = "<p>Tekst</p>"
+    last_reviewed = datetime.date(2026, 1, 1)
+
+
+class DocumentFactory(DjangoModelFactory):
+    """A published document unless `published=False` (a new document in the admin is a draft)."""
+
+    class Meta:
+        model = Document
+
+    network = factory.SubFactory(NetworkFactory)
+    title = factory.Sequence(lambda number: f"Dossier {number}")
+    date = datetime.date(2026, 1, 1)
+    file = factory.LazyAttribute(lambda document: SimpleUploadedFile(f"{slugify_title(document.title)}.pdf", PDF))
+    published = True
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda number: f"Partner {number}")
+
+
+class NewsPostFactory(DjangoModelFactory):
+    """A draft unless `status` says otherwise."""
+
+    class Meta:
+        model = NewsPost
+
+    network = factory.SubFactory(NetworkFactory)
+    title = factory.Sequence(lambda number: f"Bericht {number}")
+    slug = factory.LazyAttribute(lambda post: slugify_title(post.title))
+    lead = "Kort"
+    body = "<p>Tekst</p>"
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+class UserFactory(DjangoModelFactory):
+    """A person with an account but no access to the admin; password "x" unless `password` says otherwise."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda number: f"gebruiker{number}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("x")
+
+
+class StaffFactory(UserFactory):
+    """A staff member: `role` (a network.permissions.Role group name), `networks` and `associations`
+    they belong to; a verified address (`verified=False` for one that is not) and the second factor
+    (`mfa=False` for none yet: its secret is on `user.totp_secret`)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+
+    @factory.post_generation
+    def networks(user, create, extracted, **kwargs):
+        for network in extracted or ():
+            NetworkMembership.objects.create(user=user, network=network)
+
+    @factory.post_generation
+    def associations(user, create, extracted, **kwargs):
+        for association in extracted or ():
+            AssociationMembership.objects.create(user=user, association=association)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=extracted is not False)
+
+    @factory.post_generation
+    def mfa(user, create, extracted, **kwargs):
+        if extracted is not False:
+            with_mfa(user)
+
+
+class SuperuserFactory(StaffFactory):
+    is_superuser = True
+    username = factory.Sequence(lambda number: f"super{number}")
+
+
+# Associations ---------------------------------------------------------------------------------
+
+
+class AssociationFactory(DjangoModelFactory):
+    class Meta:
+        model = Association
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda number: f"Vereniging {number}")
+    slug = factory.LazyAttribute(lambda association: slugify_title(association.name))
+    municipality = "Puurs"
+    postcode = "2870"
+    intro = "Kort"
+
+
+# Campaigns ------------------------------------------------------------------------------------
+
+
+class CampaignFactory(DjangoModelFactory):
+    """A published campaign that started `days_ago` days ago and runs `days_left` more days."""
+
+    class Meta:
+        model = Campaign
+
+    class Params:
+        days_ago = 10
+        days_left = 30
+
+    network = factory.SubFactory(NetworkFactory)
+    slug = factory.Sequence(lambda number: f"actie{number}")
+    title = factory.LazyAttribute(lambda campaign: f"Actie {campaign.slug}")
+    hashtag = factory.LazyAttribute(lambda campaign: campaign.slug.replace("-", ""))
+    starts_on = factory.LazyAttribute(lambda c: timezone.localdate() - datetime.timedelta(days=c.days_ago))
+    ends_on = factory.LazyAttribute(lambda c: timezone.localdate() + datetime.timedelta(days=c.days_left))
+    is_published = True
+    intro = "Een korte uitleg van de actie."
+
+
+class SignatureFactory(DjangoModelFactory):
+    """A confirmed signature (`confirmed=False` for one waiting for its mail to be confirmed)."""
+
+    class Meta:
+        model = Signature
+
+    class Params:
+        confirmed = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = factory.Sequence(lambda number: f"Ondertekenaar {number}")
+    place = "Gent"
+    email = factory.Sequence(lambda number: f"teken{number}@example.org")
+    show_name = True
+    consent_text = factory.SelfAttribute("campaign.consent_text")
+    confirmed_at = factory.LazyAttribute(lambda signature: timezone.now() if signature.confirmed else None)
+
+
+# Events ---------------------------------------------------------------------------------------
+
+
+class EventFactory(DjangoModelFactory):
+    """A published physical event `days` days after EVENTS_NOW, 14:00-16:00 Brussels time; validated
+    (full_clean) like the admin does, so starts_at and ends_at are set."""
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    class Params:
+        days = 10
+
+    network = factory.SubFactory(NetworkFactory)
+    slug = factory.Sequence(lambda number: f"activiteit{number}")
+    title = factory.LazyAttribute(lambda event: f"Activiteit {event.slug}")
+    intro = factory.LazyAttribute(lambda event: f"Inleiding {event.slug}")
+    description = "<p>Beschrijving</p>"
+    start_date = factory.LazyAttribute(lambda event: (EVENTS_NOW + datetime.timedelta(days=event.days)).date())
+    start_time = datetime.time(14, 0)
+    end_time = datetime.time(16, 0)
+    place_name = "Zaal De Kring"
+    street_address = "Kerkstraat 1"
+    postcode = "3500"
+    municipality = "Hasselt"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        event = model_class(*args, **kwargs)
+        event.full_clean()
+        event.save()
+        return event
+
+    @factory.post_generation
+    def themes(event, create, extracted, **kwargs):
+        if extracted:
+            event.themes.set(extracted)
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda number: f"Deelnemer {number}")
+    email = factory.LazyAttribute(lambda registration: f"{slugify_title(registration.name)}@example.org")
+
+
+# Newsletter -----------------------------------------------------------------------------------
+
+
+class MailingListFactory(DjangoModelFactory):
+    class Meta:
+        model = MailingList
+
+    network = factory.SubFactory(NetworkFactory)
+    slug = "nieuwsbrief"
+    name = factory.LazyAttribute(lambda mailing_list: f"Nieuwsbrief {mailing_list.network.short_name}")
+
+
+class SubscriberFactory(DjangoModelFactory):
+    """A confirmed subscriber; with `lists`, a subscription to each (confirmed unless `lists__status=...`)."""
+
+    class Meta:
+        model = Subscriber
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda number: f"lezer{number}@example.org")
+    name = ""
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def lists(subscriber, create, extracted, **kwargs):
+        for mailing_list in extracted or ():
+            SubscriptionFactory(subscriber=subscriber, mailing_list=mailing_list, **kwargs)
+
+
+class SubscriptionFactory(DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    mailing_list = factory.SubFactory(MailingListFactory)
+    status = Subscription.Status.CONFIRMED
+    consent_version = CONSENT_VERSION
+    consent_text = factory.LazyFunction(lambda: str(CONSENT_TEXT))
+    consented_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyAttribute(
+        lambda subscription: None if subscription.status == Subscription.Status.PENDING else subscription.consented_at
+    )
+    unsubscribed_at = factory.LazyAttribute(
+        lambda subscription: (
+            subscription.consented_at if subscription.status == Subscription.Status.UNSUBSCRIBED else None
+        )
+    )
+
+
+class IssueFactory(DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    mailing_list = factory.SubFactory(MailingListFactory)
+    subject = "Nieuws uit het netwerk"
+    intro = "Een eerste alinea.\n\nEen tweede alinea."
+
+
+# Shortcuts with the signatures the tests were written with ------------------------------------
+
+
+def make_network(slug, position):
+    return NetworkFactory(slug=slug, position=position, brand_colour="#1d5a8c")
+
+
+def make_page(network, title, *, published=True, slug=None):
+    return PageFactory(network=network, title=title, slug=slug or slugify_title(title), published=published)
+
+
+def make_post(network, title, *, published=False):
+    status = NewsPost.Status.PUBLISHED if published else NewsPost.Status.DRAFT
+    return NewsPostFactory(network=network, title=title, status=status)
+
+
+def make_association(network, name, **fields):
+    return AssociationFactory(network=network, name=name, **fields)
+
+
+def make_campaign(network, slug="lokaalsociaal", *, days_ago=10, days_left=30, **fields):
+    return CampaignFactory(network=network, slug=slug, days_ago=days_ago, days_left=days_left, **fields)
+
+
+def make_signature(campaign, number, *, confirmed=True, place="Gent", show_name=True):
+    return SignatureFactory(
+        campaign=campaign,
+        name=f"Ondertekenaar {number}",
+        email=f"teken{number}@example.org",
+        place=place,
+        show_name=show_name,
+        confirmed=confirmed,
+    )
+
+
+def make_event(network, slug, *, days=10, themes=(), **fields):
+    return EventFactory(network=network, slug=slug, days=days, themes=themes, **fields)
+
+
+def make_list(network, slug="nieuwsbrief", **fields):
+    return MailingListFactory(network=network, slug=slug, **fields)
+
+
+def make_subscriber(email, *lists, status=Subscription.Status.CONFIRMED, name=""):
+    confirmed_at = None if status == Subscription.Status.PENDING else timezone.now()
+    return SubscriberFactory(email=email, name=name, confirmed_at=confirmed_at, lists=lists, lists__status=status)
+
+
+def make_issue(mailing_list, subject="Nieuws uit het netwerk", **fields):
+    return IssueFactory(mailing_list=mailing_list, subject=subject, **fields)
