@@ -212,15 +212,25 @@ def test_other_roles_cannot_export(client, staff, role):
 
 def test_export_content_and_formulas_neutralised(client, staff):
     event = staff["objects"]["own"]["event"]
-    registration(event, '=HYPERLINK("https://evil.example")', association="+32 De Kring", remarks="@SUM(A1)")
+    registration(
+        event,
+        '=HYPERLINK("https://evil.example")',
+        association="+32 De Kring",
+        remarks="@SUM(A1)",
+        people=4,
+        group_reason="-2+3 mijn gezin",
+    )
     client.force_login(staff["users"]["superuser"])
     rows = read_csv(export(client, "registration", "export_csv", Registration.objects.filter(event=event)))
+    assert rows[0][5:7] == [nl("number of people"), nl("who comes along")]
     first = rows[1]
     assert first[0] == event.title and first[1] == event.start_date.isoformat()
-    assert first[5] == "2" and first[8] == nl("yes") and first[10] == nl("Confirmed")
+    assert first[5] == "2" and first[6] == "" and first[9] == nl("yes") and first[11] == nl("Confirmed")
     formula = rows[2]
     assert formula[2] == '\'=HYPERLINK("https://evil.example")'
-    assert formula[4] == "'+32 De Kring" and formula[9] == "'@SUM(A1)"
+    assert formula[4] == "'+32 De Kring" and formula[10] == "'@SUM(A1)"
+    # Why one registration books four seats: the network sees it in the export too.
+    assert formula[5:7] == ["4", "'-2+3 mijn gezin"]
 
 
 def test_a_larger_capacity_gives_seats_to_the_waiting_list(client, staff):

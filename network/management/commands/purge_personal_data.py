@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Enforce every retention limit at once; run it daily. Erases unconfirmed signatures, "
-        "stale newsletter sign-ups and leavers, registrations of events long past, ended sessions "
+        "stale newsletter sign-ups and leavers, unconfirmed registrations and registrations of events long "
+        "past, ended sessions "
         "and the device list entries of ended staff sessions."
     )
 
