@@ -58,15 +58,16 @@ def _consent():
 def record_subscription(*, email, name, lists):
     """The subscriber for `email` and the chosen lists it still has to confirm (pending now).
 
-    A known address keeps its confirmed lists; a name only replaces the stored one while the
-    address is unconfirmed, so nobody can rename someone else's subscription.
+    A known address keeps its confirmed lists and its name: a later sign-up only gives a name to
+    an unconfirmed address that has none yet, so nobody can put their text in someone else's
+    mail ("Beste …") before that person confirms (the preferences page changes a name).
     """
     try:
         with transaction.atomic():
             subscriber, created = Subscriber.objects.get_or_create(email=email, defaults={"name": name})
     except IntegrityError:  # the same address posted at the same moment
         subscriber, created = Subscriber.objects.get(email=email), False
-    if not created and not subscriber.is_confirmed and name and name != subscriber.name:
+    if not created and not subscriber.is_confirmed and name and not subscriber.name:
         subscriber.name = name
         subscriber.save(update_fields=["name"])
     existing = {item.mailing_list_id: item for item in subscriber.subscriptions.filter(mailing_list__in=lists)}

@@ -177,7 +177,7 @@ def test_mail_failure_answers_503_and_the_form_can_be_sent_again(client, mailing
 
 def test_answer_never_reveals_whether_the_address_is_known(client, mailing_list, smtp_sink):
     make_subscriber("bevestigd@example.org", mailing_list, name="Bekend")
-    make_subscriber("wachtend@example.org", mailing_list, status=Subscription.Status.PENDING)
+    make_subscriber("wachtend@example.org", mailing_list, status=Subscription.Status.PENDING, name="Eerste Naam")
     make_subscriber("vertrokken@example.org", mailing_list, status=Subscription.Status.UNSUBSCRIBED)
     answers = []
     for email in ["nieuw@example.org", "bevestigd@example.org", "wachtend@example.org", "vertrokken@example.org"]:
@@ -192,7 +192,11 @@ def test_answer_never_reveals_whether_the_address_is_known(client, mailing_list,
     known = messages["bevestigd@example.org"]
     assert "/nieuwsbrief/voorkeuren/" in known and "/nieuwsbrief/bevestig/" not in known
     assert Subscriber.objects.get(email="bevestigd@example.org").name == "Bekend"
-    assert Subscriber.objects.get(email="wachtend@example.org").name == "Iemand Anders"
+    # A pending address keeps the first name it was given: the real person confirms their own data.
+    assert Subscriber.objects.get(email="wachtend@example.org").name == "Eerste Naam"
+    assert (
+        "Eerste Naam" in messages["wachtend@example.org"] and "Iemand Anders" not in messages["wachtend@example.org"]
+    )
 
 
 def test_a_known_address_can_add_a_list_but_only_through_its_mailbox(client, mailing_list, smtp_sink):
