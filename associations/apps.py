@@ -7,4 +7,6 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Associations")
 
     def ready(self):
-        from associations import sections  # noqa: F401
+        from associations import sections, sitemaps  # noqa: F401
+
+        sitemaps.register_sections()

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from network.images import ResponsiveImageField, require_alt_text
+from core.images import ResponsiveImageField, require_alt_text
+from core.richtext import RichTextField
 from network.models import Network, Theme
-from network.richtext import RichTextField
 
 
 class Province(models.TextChoices):

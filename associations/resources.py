@@ -15,17 +15,17 @@ from django.utils.translation import ngettext
 from import_export import fields, resources, widgets
 
 from associations.models import Association, province_for_postcode
-from network.csvexport import restore, safe_value
+from core.csvexport import restore, safe_value
+from core.richtext import sanitize
 from network.models import Network, Theme
 from network.permissions import can_edit_network, network_ids
-from network.richtext import sanitize
 
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "x"}
 FALSE_WORDS = {"0", "nee", "n", "no", "false", "onwaar"}
 
 
 def _text(value):
-    # A cell this site exported with a formula neutralised (network/csvexport.py) reads as it was typed.
+    # A cell this site exported with a formula neutralised (core/csvexport.py) reads as it was typed.
     return "" if value is None else restore(force_str(value).strip())
 
 
@@ -227,7 +227,7 @@ class AssociationResource(resources.ModelResource):
         return Association.objects.select_related("network").prefetch_related("themes")
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
-        """One row, its text safe for spreadsheets in every format (network/csvexport.py), XLSX included:
+        """One row, its text safe for spreadsheets in every format (core/csvexport.py), XLSX included:
         text there is a string cell, never a formula."""
         return [safe_value(value) for value in super().export_resource(instance, selected_fields, **kwargs)]
 

@@ -1,7 +1,7 @@
-"""The associations app's sections on home and theme pages (see network/home.py)."""
+"""The associations app's sections on home and theme pages (see core/home.py)."""
 
 from associations.models import Story
-from network.home import home_section, theme_section
+from core.home import home_section, theme_section
 
 THEME_SECTION_LIMIT = 12
 

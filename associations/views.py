@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Story
-from network.csvexport import write_csv
-from network.listing import paginate, script_json
+from core.csvexport import write_csv
+from core.listing import paginate, script_json
 from network.models import NewsPost
 
 OPEN_DATA_FIELDS = ["name", "municipality", "postcode", "province", "province_label", "network", "themes", "url"]
@@ -159,7 +159,7 @@ def open_data_json(request):
 
 @open_data
 def open_data_csv(request):
-    """The active associations as CSV (network/csvexport.py: byte order mark, formulas neutralised)."""
+    """The active associations as CSV (core/csvexport.py: byte order mark, formulas neutralised)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="verenigingen.csv"'
     rows = (

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from network.csvexport import csv_download
+from core.csvexport import csv_download
 from network.models import Document
 from network.permissions import NetworkScopedAdmin, network_ids
 from privacy.admin import PersonalDataActionMixin

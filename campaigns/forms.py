@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Signature
-from network.forms import HoneypotMixin, ListFilterForm
-from network.plaintext import clean_person_name, clean_plain_text
+from core.forms import HoneypotMixin
+from core.plaintext import clean_person_name, clean_plain_text
+from network.forms import ListFilterForm
 
 # A Belgian postcode, or a place name: letters (also accented), spaces, hyphens, apostrophes and dots.
 PLACE = re.compile(r"^(?:[1-9][0-9]{3}|[^\W\d_](?:[^\W\d_]|[ '\u2019.-])*)$")

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from network.images import ResponsiveImageField, require_alt_text
+from core.images import ResponsiveImageField, require_alt_text
+from core.richtext import RichTextField
+from core.tokens import new_nonce
 from network.models import Document, Network, Theme
-from network.richtext import RichTextField
-from network.tokens import new_nonce
 
 DEFAULT_CONSENT_TEXT = _(
     "I support this campaign. The network keeps my name, place and email address to count my "

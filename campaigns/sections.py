@@ -5,8 +5,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
-from config.sitemaps import register
-from network.home import home_section, theme_section
+from core.home import home_section, theme_section
+from core.sitemaps import register
 from network.search import Result, register_kind
 
 

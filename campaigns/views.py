@@ -15,11 +15,12 @@ from campaigns.signing import (
     send_signature_mail,
     signature_for_token,
 )
-from network import pagecache, ratelimit
-from network.mail import MailNotSent
+from core import ratelimit
+from core.mail import MailNotSent
+from core.tokens import TokenError
+from network import pagecache
 from network.models import NewsPost
 from network.pagecache import token_page
-from network.tokens import TokenError
 
 LATEST_NAMES = 12
 TALLY_PLACES = 15

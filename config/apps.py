@@ -21,6 +21,12 @@ class AdminConfig(DjangoAdminConfig):
 
     default_site = "config.admin.AdminSite"
 
+    def ready(self):
+        super().ready()
+        # The project's system checks (config/checks.py) are registered by the composition root,
+        # so no app imports config.
+        import config.checks  # noqa: F401
+
 
 def _name_model(app_config, model_name, singular, plural):
     options = app_config.get_model(model_name)._meta

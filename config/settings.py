@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "config.apps.SecondFactorConfig",
     "config.apps.SignedInDevicesConfig",
     "auditlog",
+    # Infrastructure without models (core/apps.py): the `images` template tags, signal receivers.
+    "core",
     "network",
     "associations",
     "events",
@@ -92,9 +94,9 @@ MIDDLEWARE = [
     # CSRF cookie, a session) is never stored.
     "network.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.middleware.AdminImportMapMiddleware",
+    "core.middleware.AdminImportMapMiddleware",
     # Right after the headers: static files skip all the middleware below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,13 +106,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "config.middleware.AccountFormStatusMiddleware",
+    "core.middleware.AccountFormStatusMiddleware",
     # Records the signed-in staff member as the actor of audit-trail entries.
-    "config.middleware.StaffAuditlogMiddleware",
+    "core.middleware.StaffAuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A session that has not passed the second factor gets no page but the sign-in's own
-    # (config/secondfactor.py). After MessageMiddleware: it leaves a message saying why.
-    "config.middleware.StaffMFAMiddleware",
+    # (core/secondfactor.py). After MessageMiddleware: it leaves a message saying why.
+    "core.middleware.StaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -132,8 +134,8 @@ TEMPLATES = [
         },
     },
 ]
-# Django's form and widget templates through Jinja2: same markup, several times faster (config/forms.py).
-FORM_RENDERER = "config.forms.FormRenderer"
+# Django's form and widget templates through Jinja2: same markup, several times faster (core/forms.py).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # Database: an embedded SQLite file unless DATABASE_URL names another one.
 DATABASES = {
@@ -160,9 +162,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache that answers "not cached" while Redis is down (config/cache.py):
+            # Django's RedisCache that answers "not cached" while Redis is down (core/cache.py):
             # pages are built from the database, sign-ups work, rate limits let attempts through.
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "site",
             # Seconds: an unreachable Redis must cost a worker little, not a hung request.
@@ -201,8 +203,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "admin:index"
-ACCOUNT_ADAPTER = "config.accounts.AccountAdapter"
-MFA_ADAPTER = "config.accounts.MFAAdapter"
+ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
+MFA_ADAPTER = "core.accounts.MFAAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
@@ -213,7 +215,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_HOURS", "10")) * 3600
 # Failed sign-ins: 5 per account per 15 minutes (whichever host name they come in on), 20 per
-# client per 15 minutes. The client is the one PROXY_COUNT names (config/accounts.py), an IPv6
+# client per 15 minutes. The client is the one PROXY_COUNT names (core/accounts.py), an IPv6
 # client its /64 (RATE_LIMIT_IPV6_PREFIX).
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -275,8 +277,8 @@ if MEDIA_BUCKET:
     MEDIA_ORIGIN = f"{_media_url.scheme}://{_media_url.netloc}"
     MEDIA_URL = f"{_media_base}/"
     STORAGES["default"] = {
-        # S3Storage with each object's type taken from its name, SVG as attachments (network/storage.py).
-        "BACKEND": "network.storage.MediaS3Storage",
+        # S3Storage with each object's type taken from its name, SVG as attachments (core/storage.py).
+        "BACKEND": "core.storage.MediaS3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_BUCKET,
             "endpoint_url": _endpoint or None,
@@ -347,7 +349,7 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
-# Browser features no page uses, switched off for every page (config/middleware.py).
+# Browser features no page uses, switched off for every page (core/middleware.py).
 PERMISSIONS_POLICY_DISABLED = [
     "accelerometer",
     "camera",
@@ -375,7 +377,7 @@ BENCH_BASELINE = env_bool("DJANGO_BENCH_BASELINE")
 if BENCH_BASELINE:
     PAGE_CACHE_SKIP_PREFIXES.append("/bench/")
 
-# Error reports (config/monitoring.py says exactly what they hold: no personal data). Errors
+# Error reports (core/monitoring.py says exactly what they hold: no personal data). Errors
 # are mailed to DJANGO_ADMINS ("Name <address>, address", outside debug mode) and sent to
 # SENTRY_DSN (Sentry, or a self-hosted GlitchTip or Bugsink), when set. Both: 500s, errors
 # logged anywhere (a failed background task, a confirmation mail not sent).
@@ -386,13 +388,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {
-        "database_unavailable": {"()": "config.unavailable.DatabaseUnavailableLogFilter"},
+        "database_unavailable": {"()": "core.unavailable.DatabaseUnavailableLogFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "mail_admins": {
-            "class": "config.monitoring.AdminEmailHandler",
+            "class": "core.monitoring.AdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },
@@ -409,7 +411,7 @@ LOGGING = {
 }
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 if SENTRY_DSN:
-    from config.monitoring import init_sentry
+    from core.monitoring import init_sentry
 
     init_sentry(
         SENTRY_DSN,
@@ -421,14 +423,14 @@ if SENTRY_DSN:
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "add"
 
-# Upload limits (see network/uploads.py and network/images.py).
+# Upload limits (see core/uploads.py and core/images.py).
 DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", 25 * 1024 * 1024))
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Client addresses: behind N reverse proxies that append to X-Forwarded-For, the client is
-# the Nth address from the right (network/ratelimit.py client_ip(), the one rule for every rate
+# the Nth address from the right (core/ratelimit.py client_ip(), the one rule for every rate
 # limit, allauth's sign-in limits and its list of signed-in sessions included). 0 = use the
 # socket's address.
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))

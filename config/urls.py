@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from config import views
-from config.sitemaps import SITEMAPS
+from core.sitemaps import SITEMAPS
 from events import views as event_views
 from network import search
 

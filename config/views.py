@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve as static_serve
 
-from config.unavailable import DATABASE_UNAVAILABLE
+from core.unavailable import DATABASE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.actions import PublicationActions
+from core.csvexport import csv_download
 from events.models import Event, Registration
 from events.registrations import notify_status_change, promote_waiting
-from network.csvexport import csv_download
 from network.permissions import NetworkScopedAdmin
 from privacy.admin import PersonalDataActionMixin
 
@@ -34,7 +34,7 @@ REGISTRATION_COLUMNS = [
 
 
 def registrations_csv(registrations, filename):
-    """Registrations as a CSV download (network/csvexport.py: byte order mark, formulas neutralised)."""
+    """Registrations as a CSV download (core/csvexport.py: byte order mark, formulas neutralised)."""
     rows = (
         [
             registration.event.title,

@@ -7,7 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self):
-        from config.sitemaps import register
+        from core.sitemaps import register
         from events import search, sections  # noqa: F401
         from events.sitemaps import EventPagesSitemap, EventSitemap
 

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HoneypotMixin
+from core.plaintext import clean_person_name, clean_plain_text
 from events.models import GROUP_REASON_FROM_PEOPLE, MAX_PEOPLE_PER_REGISTRATION, EventFormat, group_reason_error
-from network.forms import HoneypotMixin, ListFilterForm
-from network.plaintext import clean_person_name, clean_plain_text
+from network.forms import ListFilterForm
 
 
 class EventFilterForm(ListFilterForm):

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.richtext import RichTextField
+from core.tokens import new_nonce
 from network.models import Network, Theme
-from network.richtext import RichTextField
-from network.tokens import new_nonce
 
 # The time zone every event's wall-clock times are in, whatever the visitor's.
 EVENT_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")

@@ -1,9 +1,9 @@
-"""The calendar's sections on home and theme pages (see network/home.py)."""
+"""The calendar's sections on home and theme pages (see core/home.py)."""
 
 from django.urls import reverse
 
+from core.home import home_section, theme_section
 from events.models import Event
-from network.home import home_section, theme_section
 
 SECTION_SIZE = 4
 

@@ -1,4 +1,4 @@
-"""The calendar's pages in /sitemap.xml (see config/sitemaps.py)."""
+"""The calendar's pages in /sitemap.xml (see core/sitemaps.py)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse

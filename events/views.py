@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.listing import paginate, script_json
+from core.ratelimit import allow
+from core.tokens import TokenError, TokenExpired
 from events import ical
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm
 from events.jsonld import event_json_ld
@@ -28,11 +31,8 @@ from events.registrations import (
     seats_left,
 )
 from network import pagecache
-from network.listing import paginate, script_json
 from network.pagecache import token_page
 from network.permissions import can_edit_network
-from network.ratelimit import allow
-from network.tokens import TokenError, TokenExpired
 
 PER_PAGE = 30
 FIRST_YEAR = 2000

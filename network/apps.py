@@ -8,11 +8,10 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self):
-        import config.accounts  # its signal receivers: the other sessions end when the second factor changes
-        import config.checks  # noqa: F401
-        from network import pagecache, sections, signals  # noqa: F401
+        from network import pagecache, sections, signals, sitemaps  # noqa: F401
         from network.permissions import sync_roles
 
         pagecache.connect()
+        sitemaps.register_sections()
 
         post_migrate.connect(sync_roles, dispatch_uid="network.sync_roles")

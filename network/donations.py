@@ -191,7 +191,7 @@ def notify_donation_details_changed(*, network, before, actor):
     """
     import logging
 
-    from network.mail import MailNotSent, send_mail
+    from core.mail import MailNotSent, send_mail
     from network.permissions import Role
 
     after = donation_details(network)

@@ -66,16 +66,3 @@ class NewsFilterForm(ListFilterForm):
         if self.cleaned_data["jaar"]:
             posts = posts.filter(publish_at__year=self.cleaned_data["jaar"])
         return posts
-
-
-class HoneypotMixin(forms.Form):
-    """A field people never see (templates/includes/honeypot.html) and simple bots fill in.
-
-    A view treats a filled-in honeypot like a success, without storing or sending anything,
-    so a bot learns nothing.
-    """
-
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
-
-    def is_spam(self):
-        return bool(self.data.get("website"))

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.images import ResponsiveImageField, require_alt_text
+from core.richtext import RichTextField
+from core.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 from network.donations import validate_bic, validate_iban
-from network.images import ResponsiveImageField, require_alt_text
-from network.richtext import RichTextField
-from network.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 
 
 def contrast_with_white(hex_colour):
@@ -330,7 +330,7 @@ class Document(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed and is_svg(self.file.name):
-            # What is stored is the drawing written out anew from the SVG allow-list (network/svg.py).
+            # What is stored is the drawing written out anew from the SVG allow-list (core/svg.py).
             self.file = ContentFile(sanitized_svg(self.file), name=posixpath.basename(self.file.name))
         if self.file:
             self.size = self.file.size

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.listing import paginate, script_json
 from network.forms import NewsFilterForm
-from network.listing import paginate, script_json
 from network.models import Document, NewsPost
 from network.permissions import can_edit_network
 

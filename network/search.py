@@ -31,11 +31,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from associations.models import Association
-from network.listing import paginate
+from core.listing import paginate
+from core.richtext import RichTextField
+from core.searchindex import CONFIG as SEARCH_CONFIG
+from core.searchindex import StoredVector
 from network.models import Document, NewsPost, Page
-from network.richtext import RichTextField
-from network.searchindex import CONFIG as SEARCH_CONFIG
-from network.searchindex import StoredVector
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -94,7 +94,7 @@ def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=Non
     already joined; `describe(obj)` returns a `Result` and must not query the database.
     Snippets come from `snippet_fields`, by default every field weighted below "A".
     `stored=True`: on PostgreSQL the table has the vector of `fields` in a column, added by a
-    `StoredSearchVector` migration (network/searchindex.py); without it every search builds
+    `StoredSearchVector` migration (core/searchindex.py); without it every search builds
     the vector of every row, which only a small table can afford.
     """
     fields = {weight: tuple(names) for weight, names in fields.items() if names}

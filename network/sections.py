@@ -1,9 +1,9 @@
-"""The network app's sections on home and theme pages (see network/home.py)."""
+"""The network app's sections on home and theme pages (see core/home.py)."""
 
 from django.db.models import Q
 from django.urls import reverse
 
-from network.home import home_section, theme_section
+from core.home import home_section, theme_section
 from network.models import Document, NewsPost
 
 

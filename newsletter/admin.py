@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from network.csvexport import csv_download
+from core.csvexport import csv_download
 from network.models import NewsPost
 from network.permissions import NetworkScopedAdmin, network_ids
 from newsletter import sending, subscribing

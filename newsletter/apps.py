@@ -7,7 +7,7 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from config.sitemaps import register
+        from core.sitemaps import register
         from newsletter.sitemaps import IssueSitemap, NewsletterPagesSitemap
 
         register("newsletter-pages", NewsletterPagesSitemap)

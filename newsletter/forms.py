@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from network.forms import HoneypotMixin
-from network.plaintext import clean_person_name
+from core.forms import HoneypotMixin
+from core.plaintext import clean_person_name
 from newsletter.models import MailingList
 
 # The largest id a database column holds (a signed 64-bit integer).

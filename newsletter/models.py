@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.tokens import new_nonce
 from network.models import Network, NewsPost
-from network.tokens import new_nonce
 
 # The consent text shown on every form that subscribes, stored with each subscription with its
 # version. Change the text only together with a new version.

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.mail import MailNotSent, send_mail
-from network.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
+from core.mail import MailNotSent, send_mail
+from core.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, MailingList, Subscriber, Subscription
 
 CONFIRM = "newsletter-confirm"

@@ -12,14 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from network import ratelimit
-from network.listing import paginate
-from network.mail import MailNotSent
+from core import ratelimit
+from core.listing import paginate
+from core.mail import MailNotSent
+from core.tokens import TokenError
 from network.models import Network
 from network.pagecache import token_page
 from network.permissions import can_edit_network
 from network.sites import site_network
-from network.tokens import TokenError
 from newsletter import subscribing
 from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import CONSENT_TEXT, Issue, MailingList, Subscription

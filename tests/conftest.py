@@ -96,7 +96,7 @@ def _force_login_as_allauth_signs_in(monkeypatch):
     """`client.force_login(user)` leaves the session as allauth's sign-in does: with the password
     step, and with the authenticator step when the user has an app (allauth asks for its code
     then). A session made before the user had an app has the password step only, as it would
-    (config/secondfactor.py refuses it every page)."""
+    (core/secondfactor.py refuses it every page)."""
     from django.test.client import ClientMixin
 
     force_login = ClientMixin.force_login

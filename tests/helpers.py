@@ -155,6 +155,6 @@ def work_off_tasks(limit=10_000):
 
 
 def one_quote_escaping(html):
-    """HTML with quotes escaped one way: Jinja2 (the form renderer, config/forms.py) writes
+    """HTML with quotes escaped one way: Jinja2 (the form renderer, core/forms.py) writes
     ' and " as &#39; and &#34;, Django's templates as &#x27; and &quot;."""
     return html.replace("&#x27;", "&#39;").replace("&#34;", "&quot;")

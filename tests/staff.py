@@ -31,7 +31,7 @@ def confirm_password(client):
 def set_up_authenticator(client):
     """Through allauth's set-up page; the secret of the new authenticator app.
 
-    allauth announces the new authenticator when its transaction commits (config/accounts.py
+    allauth announces the new authenticator when its transaction commits (core/accounts.py
     listens), so tests that set one up run with real transactions (`transaction=True`).
     """
     page = client.get(reverse("mfa_activate_totp")).content.decode()

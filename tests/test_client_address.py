@@ -7,7 +7,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from network import ratelimit
+from core import ratelimit
 from tests.helpers import mail_body
 from tests.staff import make_staff, sign_in
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from associations.models import Association
 from associations.resources import AssociationResource, import_associations
 from campaigns.models import Campaign, Signature
+from core.csvexport import neutralise, restore, safe_cell, safe_value
 from events.models import Event, Registration
-from network.csvexport import neutralise, restore, safe_cell, safe_value
 from network.models import Network
 from newsletter.models import MailingList
 from tests.admin_forms import admin_form_data

@@ -1,4 +1,4 @@
-"""The form renderer (config/forms.py) writes the same forms as Django's template renderer, only faster."""
+"""The form renderer (core/forms.py) writes the same forms as Django's template renderer, only faster."""
 
 import re
 

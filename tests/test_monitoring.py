@@ -1,4 +1,4 @@
-"""Error reports leave personal data out (config/monitoring.py); ADMINS come from DJANGO_ADMINS.
+"""Error reports leave personal data out (core/monitoring.py); ADMINS come from DJANGO_ADMINS.
 
 The whole path over HTTP, to a Sentry endpoint and an SMTP server: tests/scale/test_error_reports.py.
 """
@@ -10,10 +10,10 @@ from django.core import mail
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from config.monitoring import exception_line, mask, scrub_event
 from config.urls import handler400, handler404, handler429, handler500  # noqa: F401
 from config.urls import urlpatterns as site_urlpatterns
-from network.tokens import make_token
+from core.monitoring import exception_line, mask, scrub_event
+from core.tokens import make_token
 from tests.helpers import manage, production_env
 
 

@@ -343,9 +343,9 @@ def test_a_page_with_narrow_keys_is_one_round_trip_when_hit(client, campaigns, m
 def token_paths(mailing_list, campaign):
     """A path of every view reached by a link with a token, as a person opens it from the mail."""
     from campaigns import signing
+    from core.tokens import make_token
     from events.models import Event, Registration
     from events.registrations import cancel_token
-    from network.tokens import make_token
     from newsletter import subscribing
     from tests.factories import make_event, make_signature, make_subscriber
 

@@ -59,7 +59,7 @@ def test_database_hosts_cache_and_media_come_from_the_environment(tmp_path):
     )
     assert settings["db"] == "django.db.backends.postgresql"
     assert settings["hosts"] == ["www.netwerktegenarmoede.be", "trefpuntarmoede.be"]
-    assert settings["cache"] == "config.cache.ResilientRedisCache"
+    assert settings["cache"] == "core.cache.ResilientRedisCache"
     assert settings["cache_location"] == "redis://127.0.0.1:6379/1"
     assert settings["media"] == str(tmp_path)
 

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
 from associations.models import Association, Story
-from config import sitemaps
+from core import sitemaps
+from network import sitemaps as network_sitemaps
 from network.models import Document, NewsPost, Page, Theme
 from tests.factories import NetworkFactory
 
@@ -253,7 +254,9 @@ def test_queries_do_not_grow_with_the_content(client, world, frozen):
 
 
 def test_fixed_pages_that_do_not_exist_are_skipped(client, world, monkeypatch):
-    monkeypatch.setattr(sitemaps, "FIXED_PAGES", [*sitemaps.FIXED_PAGES, "nothing:list", "no-such-page"])
+    monkeypatch.setattr(
+        network_sitemaps, "FIXED_PAGES", [*network_sitemaps.FIXED_PAGES, "nothing:list", "no-such-page"]
+    )
     assert "/" in read(client)
 
 
@@ -272,7 +275,7 @@ def test_a_later_app_registers_its_section(client, world):
         assert "/extra/pagina/" in read(client)
         sitemaps.register("extra", ExtraSitemap)  # registering twice is harmless
         with pytest.raises(ValueError, match="exists already"):
-            sitemaps.register("extra", sitemaps.NewsSitemap)
+            sitemaps.register("extra", network_sitemaps.NewsSitemap)
     finally:
         sitemaps.SITEMAPS.pop("extra", None)
     assert "/extra/pagina/" not in read(client)

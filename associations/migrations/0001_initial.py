@@ -3,7 +3,7 @@
 import associations.models
 import django.core.validators
 import django.db.models.deletion
-import network.images
+import core.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             name='Photo',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', network.images.ResponsiveImageField(height_field='image_height', upload_to='associations/', verbose_name='photo', width_field='image_width')),
+                ('image', core.images.ResponsiveImageField(height_field='image_height', upload_to='associations/', verbose_name='photo', width_field='image_width')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('alt_text', models.CharField(help_text='What does the photo show? Write it for someone who cannot see it.', max_length=250, verbose_name='alt text')),
@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=160, unique=True, verbose_name='slug')),
                 ('quote', models.CharField(help_text='A sentence of the members, without quote marks.', max_length=300, verbose_name='quote')),
                 ('body', models.TextField(blank=True, verbose_name='story')),
-                ('photo', network.images.ResponsiveImageField(blank=True, height_field='photo_height', upload_to='stories/', verbose_name='photo', width_field='photo_width')),
+                ('photo', core.images.ResponsiveImageField(blank=True, height_field='photo_height', upload_to='stories/', verbose_name='photo', width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_alt', models.CharField(blank=True, max_length=250, verbose_name='photo alt text')),

@@ -1,8 +1,8 @@
-"""Stored, indexed search vectors for the site search on PostgreSQL (network/searchindex.py)."""
+"""Stored, indexed search vectors for the site search on PostgreSQL (core/searchindex.py)."""
 
 from django.db import migrations
 
-from network.searchindex import StoredSearchVector
+from core.searchindex import StoredSearchVector
 
 
 class Migration(migrations.Migration):

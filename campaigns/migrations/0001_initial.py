@@ -2,8 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
-import network.images
-import network.tokens
+import core.images
+import core.tokens
 from django.db import migrations, models
 
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('is_example', models.BooleanField(default=False, editable=False, verbose_name='example data')),
                 ('intro', models.TextField(help_text='Two or three plain sentences.', max_length=600, verbose_name='introduction')),
                 ('body', models.TextField(blank=True, verbose_name='text')),
-                ('hero_image', network.images.ResponsiveImageField(blank=True, height_field='hero_height', upload_to='campaigns/', verbose_name='image', width_field='hero_width')),
+                ('hero_image', core.images.ResponsiveImageField(blank=True, height_field='hero_height', upload_to='campaigns/', verbose_name='image', width_field='hero_width')),
                 ('hero_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_alt', models.CharField(blank=True, help_text='What does the image show? Write it for someone who cannot see it.', max_length=250, verbose_name='image alt text')),
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('role', models.CharField(blank=True, max_length=160, verbose_name='role or municipality')),
                 ('quote', models.TextField(max_length=600, verbose_name='quote')),
-                ('photo', network.images.ResponsiveImageField(blank=True, height_field='photo_height', upload_to='campaigns/faces/', verbose_name='photo', width_field='photo_width')),
+                ('photo', core.images.ResponsiveImageField(blank=True, height_field='photo_height', upload_to='campaigns/faces/', verbose_name='photo', width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_alt', models.CharField(blank=True, max_length=250, verbose_name='photo alt text')),
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, verbose_name='email address')),
                 ('show_name', models.BooleanField(default=False, verbose_name='show name publicly')),
                 ('consent_text', models.TextField(verbose_name='consent text')),
-                ('nonce', models.CharField(default=network.tokens.new_nonce, editable=False, max_length=32)),
+                ('nonce', models.CharField(default=core.tokens.new_nonce, editable=False, max_length=32)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='signed')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='campaigns.campaign', verbose_name='campaign')),

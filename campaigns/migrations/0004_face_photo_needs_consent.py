@@ -1,4 +1,4 @@
-import network.images
+import core.images
 from django.db import migrations, models
 
 
@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="face",
             name="photo",
-            field=network.images.ResponsiveImageField(
+            field=core.images.ResponsiveImageField(
                 blank=True,
                 height_field="photo_height",
                 help_text="Only once the consent is recorded: before that, the photo is refused.",

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import events.models
 import uuid
-import network.tokens
+import core.tokens
 from django.db import migrations, models
 
 
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('needs_diet', models.BooleanField(default=False, verbose_name='has dietary needs')),
                 ('remarks', models.TextField(blank=True, max_length=500, verbose_name='remarks')),
                 ('status', models.CharField(choices=[('bevestigd', 'Confirmed'), ('wachtlijst', 'On the waiting list'), ('geannuleerd', 'Cancelled')], default='bevestigd', max_length=12, verbose_name='status')),
-                ('nonce', models.CharField(default=network.tokens.new_nonce, editable=False, max_length=32)),
+                ('nonce', models.CharField(default=core.tokens.new_nonce, editable=False, max_length=32)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event', verbose_name='event')),

@@ -3,9 +3,9 @@
 import django.core.validators
 import django.db.models.deletion
 import network.donations
-import network.images
+import core.images
 import network.models
-import network.uploads
+import core.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
                 ('tagline', models.CharField(blank=True, max_length=200, verbose_name='tagline')),
                 ('mission', models.TextField(blank=True, verbose_name='mission')),
-                ('logo', network.images.ResponsiveImageField(blank=True, height_field='logo_height', upload_to='networks/', verbose_name='logo', width_field='logo_width')),
+                ('logo', core.images.ResponsiveImageField(blank=True, height_field='logo_height', upload_to='networks/', verbose_name='logo', width_field='logo_width')),
                 ('logo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_alt', models.CharField(blank=True, help_text="Describe the logo for people who cannot see it, usually the network's name.", max_length=200, verbose_name='logo alt text')),
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('funder', 'Funder'), ('partner', 'Partner')], default='funder', max_length=10, verbose_name='kind')),
                 ('url', models.URLField(blank=True, verbose_name='website')),
                 ('attribution', models.CharField(blank=True, help_text='For example: with the support of the Flemish Government.', max_length=200, verbose_name='attribution line')),
-                ('logo', network.images.ResponsiveImageField(blank=True, height_field='logo_height', upload_to='partners/', verbose_name='logo', width_field='logo_width')),
+                ('logo', core.images.ResponsiveImageField(blank=True, height_field='logo_height', upload_to='partners/', verbose_name='logo', width_field='logo_width')),
                 ('logo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_alt', models.CharField(blank=True, max_length=200, verbose_name='logo alt text')),
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('dossier', 'Policy dossier'), ('standpunt', 'Position'), ('verslag', 'Report'), ('logo', 'Logo'), ('ander', 'Other')], default='dossier', max_length=10, verbose_name='kind')),
                 ('date', models.DateField(verbose_name='date')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('file', models.FileField(upload_to='documents/%Y/', validators=[network.uploads.validate_document_file], verbose_name='file')),
+                ('file', models.FileField(upload_to='documents/%Y/', validators=[core.uploads.validate_document_file], verbose_name='file')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='size in bytes')),
                 ('network', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='network.network', verbose_name='network')),
                 ('themes', models.ManyToManyField(blank=True, related_name='documents', to='network.theme', verbose_name='themes')),

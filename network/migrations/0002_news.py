@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import network.images
+import core.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('publish_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A time in the future schedules the post: it appears by itself at that time.', verbose_name='publication time')),
                 ('lead', models.TextField(help_text='Two or three plain sentences: the essence.', max_length=500, verbose_name='lead')),
                 ('body', models.TextField(blank=True, verbose_name='text')),
-                ('hero_image', network.images.ResponsiveImageField(blank=True, height_field='hero_height', upload_to='news/', verbose_name='image', width_field='hero_width')),
+                ('hero_image', core.images.ResponsiveImageField(blank=True, height_field='hero_height', upload_to='news/', verbose_name='image', width_field='hero_width')),
                 ('hero_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('hero_alt', models.CharField(blank=True, help_text='What does the image show? Write it for someone who cannot see it.', max_length=250, verbose_name='image alt text')),

@@ -1,5 +1,5 @@
 import network.models
-import network.uploads
+import core.uploads
 from django.db import migrations, models
 
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 max_length=255,
                 upload_to=network.models.document_upload_to,
-                validators=[network.uploads.validate_document_file],
+                validators=[core.uploads.validate_document_file],
                 verbose_name="file",
             ),
         ),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
-import network.tokens
+import core.tokens
 from django.db import migrations, models
 
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
                 ('name', models.CharField(blank=True, max_length=120, verbose_name='name')),
-                ('nonce', models.CharField(default=network.tokens.new_nonce, editable=False, max_length=32)),
+                ('nonce', models.CharField(default=core.tokens.new_nonce, editable=False, max_length=32)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='signed up')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='address confirmed')),
             ],

@@ -63,7 +63,7 @@ def test_signer_journey_passes_the_gate(browser, live_server, smtp_sink):
 def test_confirming_works_without_javascript(browser, live_server):
     """The confirmation page is a plain form: a browser without JavaScript confirms with its button."""
     from campaigns.signing import CONFIRM
-    from network.tokens import make_token
+    from core.tokens import make_token
     from tests.factories import make_campaign, make_network, make_signature
 
     campaign = make_campaign(make_network("eigen", 0))

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import Signature
 from campaigns.signing import CONFIRM, ERASE
-from network.tokens import make_token
+from core.tokens import make_token
 from tests.factories import make_campaign, make_signature
 from tests.helpers import mail_body
 

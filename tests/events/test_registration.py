@@ -17,10 +17,10 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.tokens import TokenExpired, TokenInvalid, make_token
 from events.forms import RegistrationForm
 from events.models import Event, Registration
 from events.registrations import CANCEL_PURPOSE, CONFIRM_PURPOSE, cancel_token, confirm_token
-from network.tokens import TokenExpired, TokenInvalid, make_token
 from tests.factories import make_event, make_network
 from tests.helpers import mail_body, nl, nl_plural
 from tests.pgcluster import free_port

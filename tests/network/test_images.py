@@ -20,7 +20,7 @@ from django.test.utils import isolate_apps
 from PIL import ExifTags, Image, ImageCms, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
-from network.images import ResponsiveImageField
+from core.images import ResponsiveImageField
 from network.models import Partner
 from tests.factories import NetworkFactory
 

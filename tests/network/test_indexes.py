@@ -1,4 +1,4 @@
-"""Indexes on PostgreSQL: stored search vectors (network/searchindex.py) and the news years, used by the queries."""
+"""Indexes on PostgreSQL: stored search vectors (core/searchindex.py) and the news years, used by the queries."""
 
 import datetime
 
@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from core.searchindex import COLUMN, vector_sql
 from network import search as site_search
 from network.models import NewsPost
-from network.searchindex import COLUMN, vector_sql
 from tests.factories import (
     AssociationFactory,
     DocumentFactory,

@@ -345,7 +345,7 @@ def test_query_is_echoed_escaped(client):
     response = get(client, q='"><script>alert(1)</script>')
 
     assert "<script>" not in html(response)
-    # The form's widgets are rendered by Jinja2 (config/forms.py), which writes " as &#34;.
+    # The form's widgets are rendered by Jinja2 (core/forms.py), which writes " as &#34;.
     assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html(response)
 
 

@@ -7,9 +7,9 @@ import time_machine
 from django.test import RequestFactory
 from django.utils import timezone
 
-from network import ratelimit
-from network.csvexport import safe_cell
-from network.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
+from core import ratelimit
+from core.csvexport import safe_cell
+from core.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
 
 
 def request(remote="203.0.113.7", forwarded=None):

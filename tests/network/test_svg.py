@@ -18,8 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from config.views import MEDIA_SVG_POLICY
+from core.svg import sanitize_svg
 from network.models import Document, Network
-from network.svg import sanitize_svg
 from tests.helpers import PROJECT_DIR, with_mfa
 
 pytestmark = pytest.mark.django_db

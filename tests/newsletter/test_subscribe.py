@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network.tokens import make_token
+from core.tokens import make_token
 from newsletter.models import CONSENT_VERSION, MailingList, Subscriber, Subscription
 from newsletter.subscribing import CONFIRM, PREFERENCES, UNSUBSCRIBE
 from tests.factories import make_list, make_network, make_subscriber

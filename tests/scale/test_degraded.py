@@ -9,9 +9,9 @@ from django.core.cache import caches
 from django.db import OperationalError, ProgrammingError
 from django.test import Client, RequestFactory
 
-import config.cache
-from config.cache import CacheUnavailable
-from network import ratelimit
+import core.cache
+from core import ratelimit
+from core.cache import CacheUnavailable
 from network.models import Network
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def redis_cache(settings, redis_server, monkeypatch):
     """The site's Redis cache settings, pointed at the test's redis-server; retried at once."""
-    monkeypatch.setattr(config.cache, "RETRY_SECONDS", 0)
+    monkeypatch.setattr(core.cache, "RETRY_SECONDS", 0)
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": redis_server.url,
             "KEY_PREFIX": "site",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -42,7 +42,7 @@ def test_an_unreachable_redis_answers_like_an_empty_cache_and_says_so_once(redis
     assert redis_cache.get("page") == "html"
 
     redis_server.stop()
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert redis_cache.get("page") is None
         assert redis_cache.get("page", "default") == "default"
         assert redis_cache.get_many(["page", "counter"]) == {}
@@ -61,7 +61,7 @@ def test_an_unreachable_redis_answers_like_an_empty_cache_and_says_so_once(redis
 
     redis_server.start()  # empty: this redis-server keeps nothing on disk
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         redis_cache.set("page", "fresh")
         assert redis_cache.get("page") == "fresh"
     assert [record.getMessage() for record in caplog.records] == ["Cache reachable again"]
@@ -83,7 +83,7 @@ def test_one_redis_client_serves_every_call_and_survives_a_restart(redis_cache, 
 
 def test_while_redis_is_down_a_worker_does_not_try_it_for_every_call(redis_cache, redis_server, monkeypatch):
     redis_server.stop()
-    monkeypatch.setattr(config.cache, "RETRY_SECONDS", 60)
+    monkeypatch.setattr(core.cache, "RETRY_SECONDS", 60)
     assert redis_cache.get("x") is None
     with mock.patch("django.core.cache.backends.redis.RedisCache.get") as get:
         for _ in range(10):
@@ -98,7 +98,7 @@ def test_rate_limits_let_attempts_through_while_redis_is_down(redis_cache, redis
     assert not ratelimit.allow(request, "subscription", email="a@example.org"), "counted in Redis"
 
     redis_server.stop()
-    with caplog.at_level(logging.WARNING, logger="network.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="core.ratelimit"):
         assert ratelimit.allow(request, "subscription", email="a@example.org")
         assert ratelimit.allow(request, "subscription", email="a@example.org")
     assert "Rate limit subscription/ip not counted: the cache is unreachable" in caplog.text

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 from storages.backends.s3 import S3Storage
 
-from network.images import ensure_renditions
+from core.images import ensure_renditions
 from network.models import Document, Network, NewsPost
 from tests.helpers import PROJECT_DIR
 
@@ -100,7 +100,7 @@ def test_settings_put_media_in_the_bucket_at_stable_public_addresses(monkeypatch
     for variables, origin, base in cases:
         computed = settings_from_environment(monkeypatch, AWS_STORAGE_BUCKET_NAME="media", **variables)
         options = computed["STORAGES"]["default"]["OPTIONS"]
-        assert computed["STORAGES"]["default"]["BACKEND"] == "network.storage.MediaS3Storage"
+        assert computed["STORAGES"]["default"]["BACKEND"] == "core.storage.MediaS3Storage"
         assert computed["MEDIA_ORIGIN"] == origin
         assert computed["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == ["'self'", origin]
         assert computed["SERVE_MEDIA"] is False, "object storage serves the files, not the app"

@@ -18,10 +18,10 @@ from django.utils import timezone
 from associations.models import Story
 from campaigns.signing import CONFIRM as SIGNATURE_CONFIRM
 from campaigns.signing import ERASE as SIGNATURE_ERASE
+from core.tokens import make_token
 from events.models import Registration
 from events.registrations import CANCEL_PURPOSE
 from network.models import NewsPost
-from network.tokens import make_token
 from newsletter.subscribing import CONFIRM as NEWSLETTER_CONFIRM
 from newsletter.subscribing import PREFERENCES, UNSUBSCRIBE
 from tests.factories import (

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 
-from network.images import ResponsiveImageField, ensure_renditions, stored_size
+from core.images import ResponsiveImageField, ensure_renditions, stored_size
 
 
 class Command(BaseCommand):

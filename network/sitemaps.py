@@ -1,21 +1,10 @@
-"""The sitemap of every public page, served at /sitemap.xml and named in robots.txt.
-
-Each section is a Sitemap class in `SITEMAPS`; its queries do not grow with the content
-(one query for its items, one to count them). Documents are files, not pages: they stay
-out, because crawlers and the browser quality gate (tests/browser/quality.py) read this
-sitemap as a list of HTML pages.
-
-A later app adds its pages by registering a section, e.g. in its AppConfig.ready():
-
-    from config.sitemaps import register
-    register("campaigns", CampaignSitemap)
-"""
+"""The network app's sections of /sitemap.xml (core/sitemaps.py), registered in NetworkConfig.ready()."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from associations.models import Association, Story
+from core.sitemaps import register, reverses
 from network.models import Network, NewsPost, Page, Theme
 
 # Pages without an object of their own, by URL name; a name that does not reverse is skipped.
@@ -38,7 +27,7 @@ NETWORK_PAGES = ["network:detail", "network:partners", "network:network_donate"]
 
 class FixedPageSitemap(Sitemap):
     def items(self):
-        return [name for name in FIXED_PAGES if _reverses(name)]
+        return [name for name in FIXED_PAGES if reverses(name)]
 
     def location(self, name):
         return reverse(name)
@@ -83,45 +72,9 @@ class NewsSitemap(Sitemap):
         return post.updated_at
 
 
-class AssociationSitemap(Sitemap):
-    def items(self):
-        return Association.objects.active().only("slug", "updated_at")
-
-    def lastmod(self, association):
-        return association.updated_at
-
-
-class StorySitemap(Sitemap):
-    """Published "Vereniging in beeld" stories of active associations."""
-
-    def items(self):
-        return Story.objects.published().only("slug", "date")
-
-    def lastmod(self, story):
-        return story.date
-
-
-SITEMAPS = {
-    "pages": FixedPageSitemap,
-    "networks": NetworkSitemap,
-    "network-pages": PageSitemap,
-    "themes": ThemeSitemap,
-    "news": NewsSitemap,
-    "associations": AssociationSitemap,
-    "stories": StorySitemap,
-}
-
-
-def register(name, sitemap_class):
-    """Add a section to /sitemap.xml (the URLconf holds this very dict, so it sees the addition)."""
-    if name in SITEMAPS and SITEMAPS[name] is not sitemap_class:
-        raise ValueError(f"A sitemap section named {name!r} exists already.")
-    SITEMAPS[name] = sitemap_class
-
-
-def _reverses(name):
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
+def register_sections():
+    register("pages", FixedPageSitemap)
+    register("networks", NetworkSitemap)
+    register("network-pages", PageSitemap)
+    register("themes", ThemeSitemap)
+    register("news", NewsSitemap)

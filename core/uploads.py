@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from network.svg import sanitize_svg
+from core.svg import sanitize_svg
 
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -62,7 +62,7 @@ def validate_document_file(upload):
     if extension == "svg":
         content = upload.read()
         upload.seek(0)
-        # Kept on the upload: the document stores this drawing, written out anew (network/svg.py).
+        # Kept on the upload: the document stores this drawing, written out anew (core/svg.py).
         getattr(upload, "file", upload).sanitized_svg = sanitize_svg(content)
 
 

@@ -203,6 +203,6 @@ class AdminEmailHandler(logging.Handler):
         body = (
             f"{record.levelname} in {record.name}: {message}\n{where}\n{details}\n"
             "Left out on purpose (personal data): headers, cookies, query string, form fields, local "
-            "variables, the visitor's address and the rest of the error message (config/monitoring.py).\n"
+            "variables, the visitor's address and the rest of the error message (core/monitoring.py).\n"
         )
         return subject, body

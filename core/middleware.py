@@ -71,7 +71,7 @@ class AdminImportMapMiddleware:
 
 class StaffMFAMiddleware:
     """A signed-in session that has not passed the second factor gets no page but the ones that
-    finish or end its sign-in (config/secondfactor.py). settings.STAFF_MFA_WAIVED (local demo
+    finish or end its sign-in (core/secondfactor.py). settings.STAFF_MFA_WAIVED (local demo
     only) lifts this.
 
     In process_view, where the URL's name is known; a URL that matches nothing answers 404 to
@@ -85,7 +85,7 @@ class StaffMFAMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from config.secondfactor import second_factor_response
+        from core.secondfactor import second_factor_response
 
         return second_factor_response(request, request.resolver_match.view_name)
 

@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
-from config.cache import CacheUnavailable
+from core.cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def client_ip(request):
     """The visitor's address: the socket's, or the one the trusted proxies put in X-Forwarded-For.
 
     The one rule for the whole site: these rate limits, allauth's sign-in limits and the addresses
-    on /accounts/sessions/ all read it (config/accounts.py). An entry that is no address (a proxy
+    on /accounts/sessions/ all read it (core/accounts.py). An entry that is no address (a proxy
     count higher than the real number of proxies lets the client write it) counts as absent.
     """
     proxies = settings.PROXY_COUNT

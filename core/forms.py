@@ -1,4 +1,6 @@
-"""The form renderer: Django's own form templates through Jinja2, every other one through Django templates.
+"""Forms infrastructure: the honeypot of every public form, and the form renderer.
+
+The renderer: Django's own form templates through Jinja2, every other one through Django templates.
 
 Rendering a form field with Django's template language runs a template per field, per
 widget and per select option; the directory's filter form alone cost a quarter of the
@@ -8,8 +10,10 @@ compares the two). Templates only Django templates know (the admin's widgets, an
 widget) are still found there.
 """
 
+from django import forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
 
 class FormRenderer(BaseRenderer):
@@ -22,3 +26,16 @@ class FormRenderer(BaseRenderer):
             return self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (templates/includes/honeypot.html) and simple bots fill in.
+
+    A view treats a filled-in honeypot like a success, without storing or sending anything,
+    so a bot learns nothing.
+    """
+
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def is_spam(self):
+        return bool(self.data.get("website"))

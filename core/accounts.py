@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from config.secondfactor import record_second_factor
-from network.ratelimit import client_ip
+from core.ratelimit import client_ip
+from core.secondfactor import record_second_factor
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -48,14 +48,14 @@ class MFAAdapter(DefaultMFAAdapter):
         return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
-@receiver(mfa_signals.authenticator_added, dispatch_uid="config.accounts.second_factor_added")
-@receiver(mfa_signals.authenticator_removed, dispatch_uid="config.accounts.second_factor_removed")
-@receiver(mfa_signals.authenticator_reset, dispatch_uid="config.accounts.second_factor_reset")
+@receiver(mfa_signals.authenticator_added, dispatch_uid="core.accounts.second_factor_added")
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="core.accounts.second_factor_removed")
+@receiver(mfa_signals.authenticator_reset, dispatch_uid="core.accounts.second_factor_reset")
 def end_other_sessions_on_second_factor_change(sender, request, user, authenticator, **kwargs):
     """A second factor set up, removed or its recovery codes renewed: every other session of the
     user ends (one signed in with the password alone before the set-up, one of whoever made the
     change necessary). The session that made the change stays; having just proved the new app
-    with a code, it counts as passed (config/secondfactor.py)."""
+    with a code, it counts as passed (core/secondfactor.py)."""
     from allauth.usersessions.models import UserSession
 
     current = request.session.session_key

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from network.images import renditions, scaled_height, stored_size
+from core.images import renditions, scaled_height, stored_size
 
 register = template.Library()
 
