@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from core.home import home_section, theme_section
+from core.search import Result, register_kind
 from core.sitemaps import register
-from network.search import Result, register_kind
 
 
 @home_section(15)

@@ -4,9 +4,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from config import views
+from core import search
 from core.sitemaps import SITEMAPS
 from events import views as event_views
-from network import search
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

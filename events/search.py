@@ -1,10 +1,10 @@
-"""The calendar in the site search (see network/search.py)."""
+"""The calendar in the site search (see core/search.py)."""
 
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from core.search import Result, register_kind
 from events.models import Event
-from network.search import Result, register_kind
 
 
 def describe(event):

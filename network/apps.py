@@ -8,7 +8,7 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self):
-        from network import pagecache, sections, signals, sitemaps  # noqa: F401
+        from network import pagecache, search, sections, signals, sitemaps  # noqa: F401
         from network.permissions import sync_roles
 
         pagecache.connect()

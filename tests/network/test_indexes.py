@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from core import search as site_search
 from core.searchindex import COLUMN, vector_sql
-from network import search as site_search
 from network.models import NewsPost
 from tests.factories import (
     AssociationFactory,

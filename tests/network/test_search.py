@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from associations.models import Association
-from network import search as site_search
+from core import search as site_search
 from network.models import Document, NewsPost, Page, Theme
 from tests.browser.quality import VNU_JAR, validate_html
 from tests.factories import NetworkFactory, make_campaign

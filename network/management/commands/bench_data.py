@@ -6,7 +6,7 @@ events and 50,000 newsletter subscribers; `--scale` multiplies them (the smoke t
 a tenth). Rows are inserted with bulk_create, which skips save() and signals, so every
 field that save() derives is filled here: an association's province (from its postcode),
 an event's end date and its `starts_at`/`ends_at` moments, lower-case addresses. Search
-needs nothing stored: network/search.py builds its vectors in the query.
+needs nothing stored: core/search.py builds its vectors in the query.
 
 Texts are generated from Dutch phrases about the networks' themes, so search, filters and
 pagination meet realistic words and lengths. Every address is at a reserved `.example`

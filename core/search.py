@@ -1,0 +1,376 @@
+"""Site search at /zoeken/: a registry of searchable kinds, Dutch full-text search on PostgreSQL, words elsewhere.
+
+Each app makes its public content searchable with `register_kind(...)`; the view never
+names a model. On PostgreSQL a kind is searched with a weighted `tsvector` in the
+"dutch" configuration (so "verenigingen" finds "vereniging"), ranked and highlighted
+by the database; on any other database every word must occur in one of the fields.
+Snippets are always built as escaped text with only our own <mark> tags in them.
+"""
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, Replace
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from core.listing import paginate
+from core.richtext import RichTextField
+from core.searchindex import CONFIG as SEARCH_CONFIG
+from core.searchindex import StoredVector
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 10
+OVERVIEW_SIZE = 10
+PAGE_SIZE = 20
+WEIGHTS = "ABCD"
+SNIPPET_LENGTH = 220
+# PostgreSQL marks hits with these private-use characters instead of <mark>: the headline is
+# escaped as a whole first, and only then do they become the only tags in it.
+HIT_START, HIT_STOP = "\ue000", "\ue001"
+HIT_SPLIT = re.compile(f"([{HIT_START}{HIT_STOP}])")
+# The entities the rich-text sanitiser writes in text (nh3: &amp; &lt; &gt; &nbsp;), decoded once tags are gone.
+TEXT_ENTITIES = [("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&quot;", '"'), ("&#39;", "'"), ("&amp;", "&")]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a kind says about one of its objects: a title, where it lives and a meta line."""
+
+    title: str
+    url: str
+    meta: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    slug: str
+    label: str
+    queryset: Callable[[], QuerySet]
+    fields: dict
+    describe: Callable[[object], Result]
+    snippet_fields: tuple
+    position: int
+    stored: bool = False
+
+    def all_fields(self):
+        return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
+
+    def html_fields(self):
+        """The fields holding sanitised rich text rather than plain text."""
+        model = self.queryset().model
+        return {
+            name
+            for name in self.all_fields()
+            if "__" not in name and isinstance(model._meta.get_field(name), RichTextField)
+        }
+
+
+_KINDS = {}
+
+
+def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=None, position=100, stored=False):
+    """Make a kind of public content searchable; `fields` maps weights "A"-"D" to field names.
+
+    `queryset()` returns what the public may see, with the relations `describe(obj)` uses
+    already joined; `describe(obj)` returns a `Result` and must not query the database.
+    Snippets come from `snippet_fields`, by default every field weighted below "A".
+    `stored=True`: on PostgreSQL the table has the vector of `fields` in a column, added by a
+    `StoredSearchVector` migration (core/searchindex.py); without it every search builds
+    the vector of every row, which only a small table can afford.
+    """
+    fields = {weight: tuple(names) for weight, names in fields.items() if names}
+    if not fields.get("A") or set(fields) - set(WEIGHTS):
+        raise ValueError(f"Search kind {slug!r}: give title fields under 'A' and use only weights {WEIGHTS}.")
+    if snippet_fields is None:
+        snippet_fields = [name for weight in WEIGHTS[1:] for name in fields.get(weight, ())]
+    kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored)
+    _KINDS[slug] = kind
+    return kind
+
+
+def unregister_kind(slug):
+    _KINDS.pop(slug, None)
+
+
+def registered_kinds():
+    """Every searchable kind, in the order the results page shows them."""
+    return sorted(_KINDS.values(), key=lambda kind: kind.position)
+
+
+def clean_query(text):
+    """The query without control, format and private-use characters (PostgreSQL refuses NUL), spaces collapsed."""
+    kept = []
+    for character in text:
+        if character.isspace():
+            kept.append(" ")
+        elif unicodedata.category(character) not in {"Cc", "Cf", "Co", "Cs"}:
+            kept.append(character)
+    return " ".join("".join(kept).split())
+
+
+def query_words(query):
+    return query.split()[:MAX_WORDS]
+
+
+# Matching and ranking ------------------------------------------------------------------------
+
+
+def _uses_postgres(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def _plain_text(name, is_html):
+    """SQL for a field as plain text: tags stripped and the sanitiser's entities decoded for rich text."""
+    expression = Coalesce(F(name), Value(""), output_field=TextField())
+    if is_html:
+        expression = Func(
+            expression, Value("<[^>]*>"), Value(" "), Value("g"), function="REGEXP_REPLACE", output_field=TextField()
+        )
+        for entity, character in TEXT_ENTITIES:
+            expression = Replace(expression, Value(entity), Value(character), output_field=TextField())
+    return expression
+
+
+def _postgres_search(kind, query):
+    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    if kind.stored:
+        vector = StoredVector()
+    else:
+        vector = reduce(
+            lambda left, right: left + right,
+            (SearchVector(*names, config=SEARCH_CONFIG, weight=weight) for weight, names in kind.fields.items()),
+        )
+    matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
+    html_fields = kind.html_fields()
+    parts = []
+    for name in kind.snippet_fields:
+        parts += [_plain_text(name, name in html_fields), Value(" ")]
+    ranked = matches.annotate(search_rank=SearchRank(F("search_vector"), search_query))
+    if parts:
+        source = Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else parts[0]
+        ranked = ranked.annotate(
+            search_headline=SearchHeadline(
+                source,
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=HIT_START,
+                stop_sel=HIT_STOP,
+                max_words=35,
+                min_words=15,
+            )
+        )
+    return matches, ranked
+
+
+def _fallback_search(kind, query):
+    matches = kind.queryset()
+    for word in query_words(query):
+        matches = matches.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in kind.all_fields())))
+    in_title = reduce(or_, (Q(**{f"{name}__icontains": query}) for name in kind.fields["A"]))
+    ranked = matches.annotate(
+        search_rank=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    return matches, ranked
+
+
+def search_kind(kind, query):
+    """The kind's public objects matching `query` (to count) and the same, best first (to show)."""
+    matches, ranked = (_postgres_search if _uses_postgres(kind.queryset()) else _fallback_search)(kind, query)
+    ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
+    if not any(str(name).lstrip("-") in {"pk", "id"} for name in ordering):
+        ordering.append("pk")  # a stable order, so pages never repeat or skip a result
+    return matches, ranked.order_by("-search_rank", *ordering)
+
+
+# Snippets ------------------------------------------------------------------------------------
+
+
+def _marked(pieces):
+    """Escaped HTML of (text, is_hit) pieces: hits in <mark>, nothing else as markup."""
+    out = []
+    for text, is_hit in pieces:
+        if text:
+            out.append(f"<mark>{escape(text)}</mark>" if is_hit else escape(text))
+    return mark_safe("".join(out).strip())  # noqa: S308 (every piece escaped above)
+
+
+def headline_html(headline, source=""):
+    """PostgreSQL's headline with hit markers as the only markup, and "…" where it leaves out part of `source`."""
+    pieces, is_hit = [], False
+    for part in HIT_SPLIT.split(re.sub(r"\s+", " ", headline or "")):
+        if part in (HIT_START, HIT_STOP):
+            is_hit = part == HIT_START
+        else:
+            pieces.append((part, is_hit))
+    text = "".join(part for part, _hit in pieces)
+    if not text.strip():
+        return ""
+    # Compare words only, tags left out on both sides: the database drops tags from plain fields too.
+    words = re.findall(r"\w+", strip_tags(text))
+    source_words = re.findall(r"\w+", strip_tags(source))
+    if source_words[:3] != words[:3]:
+        pieces.insert(0, ("… ", False))
+    if source_words[-3:] != words[-3:]:
+        pieces.append((" …", False))
+    return _marked(pieces)
+
+
+def excerpt_html(text, words, length=SNIPPET_LENGTH):
+    """About `length` characters of plain `text` around the first of `words`, every word marked."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    first = pattern.search(text)
+    start = 0
+    if first and first.end() > length * 2 // 3:
+        start = max(0, first.start() - length // 3)
+        space = text.find(" ", start, first.start())
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), max(start + length, first.end() if first else 0))
+    if end < len(text):
+        space = text.rfind(" ", max(start, first.end() if first else start), end)
+        end = space if space > 0 else end
+    window = text[start:end]
+    pieces = [("… ", False)] if start else []
+    position = 0
+    for hit in pattern.finditer(window):
+        pieces += [(window[position : hit.start()], False), (hit.group(), True)]
+        position = hit.end()
+    pieces.append((window[position:], False))
+    if end < len(text):
+        pieces.append((" …", False))
+    return _marked(pieces)
+
+
+def snippet_source(kind, obj):
+    """The plain text snippets are taken from: the snippet fields, rich text without its tags."""
+    html_fields = kind.html_fields()
+    texts = []
+    for name in kind.snippet_fields:
+        value = str(getattr(obj, name) or "")
+        texts.append(html.unescape(strip_tags(value)) if name in html_fields else value)
+    return " ".join(texts)
+
+
+def snippet(kind, obj, query):
+    """The snippet of one result: the database's headline on PostgreSQL, an excerpt elsewhere."""
+    if hasattr(obj, "search_headline"):
+        return headline_html(obj.search_headline, snippet_source(kind, obj))
+    return excerpt_html(snippet_source(kind, obj), query_words(query))
+
+
+# The page ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    title: str
+    url: str
+    meta: Sequence[str]
+    snippet: str
+
+
+@dataclass
+class Group:
+    """One kind's share of the results: its count, link and the results shown."""
+
+    kind: SearchKind
+    count: int
+    url: str
+    hits: list
+    page: object = None
+    selected: bool = False
+
+    @property
+    def more(self):
+        return self.page is None and self.count > len(self.hits)
+
+
+class QueryField(forms.CharField):
+    """Free text, cleaned of invisible characters before the length and NUL validators see it."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    q = QueryField(
+        label=_("Search the site"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput,
+        error_messages={"max_length": _("Use at most %(limit_value)d characters: a few words are enough.")},
+    )
+    soort = forms.ChoiceField(label=_("Search in"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["soort"].choices = [("", _("Everything"))] + [
+            (kind.slug, kind.label) for kind in registered_kinds()
+        ]
+
+
+def results_url(query, kind=None):
+    parameters = {"q": query, **({"soort": kind.slug} if kind else {})}
+    return f"{reverse('search')}?{urlencode(parameters)}"
+
+
+def run_search(request, query, selected=""):
+    """A group per kind: always its count; its best results on the overview, or one page of the selected kind."""
+    groups = []
+    for kind in registered_kinds():
+        matches, ranked = search_kind(kind, query)
+        page = None
+        if kind.slug == selected:
+            page = paginate(request, ranked, per_page=PAGE_SIZE)
+            count = page.paginator.count
+            objects = page.object_list if count else []
+        else:
+            count = matches.count()
+            objects = ranked[:OVERVIEW_SIZE] if count and not selected else []
+        hits = []
+        for obj in objects:
+            result = kind.describe(obj)
+            hits.append(Hit(result.title, result.url, tuple(result.meta), snippet(kind, obj, query)))
+        groups.append(Group(kind, count, results_url(query, kind), hits, page, kind.slug == selected))
+    return groups
+
+
+@require_safe
+def search(request):
+    """Search every registered kind of public content; `?soort=` shows one kind, paginated."""
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "query": "", "groups": [], "selected": None}
+    if form.is_bound and not form.is_valid():
+        return render(request, "network/search.html", context, status=400)
+    if form.is_bound and form.cleaned_data["q"]:
+        query, selected = form.cleaned_data["q"], form.cleaned_data["soort"]
+        groups = run_search(request, query, selected)
+        context.update(
+            query=query,
+            groups=groups,
+            selected=next((group for group in groups if group.selected), None),
+            total=sum(group.count for group in groups),
+            all_url=results_url(query),
+        )
+    return render(request, "network/search.html", context)
+
+
+# The kinds of the network and associations apps ---------------------------------------------
