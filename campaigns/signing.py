@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Signature
+from core import pagecache
 from core.mail import MailNotSent, send_mail
 from core.tokens import make_token, read_token_parts
-from network import pagecache
 
 CONFIRM = "signature-confirm"
 ERASE = "signature-erase"

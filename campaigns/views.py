@@ -15,12 +15,11 @@ from campaigns.signing import (
     send_signature_mail,
     signature_for_token,
 )
-from core import ratelimit
+from core import pagecache, ratelimit
 from core.mail import MailNotSent
+from core.pagecache import token_page
 from core.tokens import TokenError
-from network import pagecache
 from network.models import NewsPost
-from network.pagecache import token_page
 
 LATEST_NAMES = 12
 TALLY_PLACES = 15

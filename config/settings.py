@@ -88,11 +88,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # ETag and 304 answers for pages, also for those the page cache serves.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Whole pages for anonymous visitors (network/pagecache.py). First, so a stored page is sent
+    # Whole pages for anonymous visitors (core/pagecache.py). First, so a stored page is sent
     # without running any other middleware: it was stored with every header they add (security
     # headers, CSP, Vary, ...) and with the cookies they set, so a page that set one (a form's
     # CSRF cookie, a session) is never stored.
-    "network.pagecache.PageCacheMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -187,7 +187,7 @@ else:
         }
     }
 
-# Whole-page cache for anonymous visitors (network/pagecache.py): pages are dropped at once when
+# Whole-page cache for anonymous visitors (core/pagecache.py): pages are dropped at once when
 # their network's content changes, and after PAGE_CACHE_SECONDS in any case. A CDN in front may
 # keep a page PAGE_CACHE_CDN_SECONDS (s-maxage); browsers revalidate with the ETag.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

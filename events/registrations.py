@@ -35,10 +35,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import pagecache
 from core.mail import MailNotSent, send_mail
 from core.tokens import TokenInvalid, make_token, read_token_parts
 from events.models import Event, Registration
-from network import pagecache
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import pagecache
 from core.listing import paginate, script_json
+from core.pagecache import token_page
 from core.ratelimit import allow
 from core.tokens import TokenError, TokenExpired
 from events import ical
@@ -30,8 +32,6 @@ from events.registrations import (
     registration_for_token,
     seats_left,
 )
-from network import pagecache
-from network.pagecache import token_page
 from network.permissions import can_edit_network
 
 PER_PAGE = 30
@@ -144,7 +144,7 @@ def _visible_event(request, slug, queryset=None):
 def event_detail(request, slug):
     """One event: when, where, how to take part, access, and registration."""
     event = _visible_event(request, slug, Event.objects.select_related("network").prefetch_related("themes"))
-    # The free seats change with registrations, which change no other page (network/pagecache.py RULES).
+    # The free seats change with registrations, which change no other page (network/pagecache_rules.py).
     pagecache.depends_on_keys(request, pagecache.key("event", event.pk))
     context = {
         "event": event,

@@ -8,9 +8,11 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self):
-        from network import pagecache, search, sections, signals, sitemaps  # noqa: F401
+        from core import pagecache
+        from network import pagecache_rules, search, sections, signals, sitemaps  # noqa: F401
         from network.permissions import sync_roles
 
+        pagecache_rules.declare()
         pagecache.connect()
         sitemaps.register_sections()
 

@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from core import pagecache
 from core.home import HOME_SECTIONS, THEME_SECTIONS, render_sections
-from network import pagecache
 from network.forms import DocumentFilterForm
 from network.models import Document, Network, Page, Theme
 from network.sites import site_network

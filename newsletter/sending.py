@@ -58,8 +58,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.recording import record_change
+from core import pagecache
 from core.mail import build_mail
-from network import pagecache
 from newsletter import smtp
 from newsletter.models import Delivery, Issue, Subscription
 from newsletter.subscribing import PREFERENCES, UNSUBSCRIBE, absolute_url, signed_url

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import ratelimit
 from core.listing import paginate
 from core.mail import MailNotSent
+from core.pagecache import token_page
 from core.tokens import TokenError
 from network.models import Network
-from network.pagecache import token_page
 from network.permissions import can_edit_network
 from network.sites import site_network
 from newsletter import subscribing

@@ -769,7 +769,7 @@ def _check_migrations(migrate):
 def _expire_page_cache():
     """Pages cached from the old database would be served until they expire: mark them all stale."""
     try:
-        from network import pagecache
+        from core import pagecache
 
         pagecache.everything_changed()
     except Exception as error:  # the restore is done; a stale page cache is only worth a warning

@@ -222,7 +222,7 @@ def test_every_model_of_the_apps_declares_which_pages_it_changes():
     forgotten in a list of exceptions): every model of the apps is declared, and only those."""
     from django.apps import apps
 
-    from network import pagecache
+    from core import pagecache
 
     assert pagecache.undeclared_models() == []
     for label in pagecache.RULES:

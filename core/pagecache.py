@@ -10,7 +10,8 @@ the whole site, and one per narrow key ("campaign:12", "event:7"). A stored page
 generations it was built from; when something it shows changes, that generation goes up and
 every page built from it is stale at once, on every app server sharing the cache.
 
-Which change makes which pages stale is declared once, per model, in RULES below: the pages
+Which change makes which pages stale is declared once, per model, in RULES (filled by the apps:
+network/pagecache_rules.py; the rule kinds are below): the pages
 of the object's network (and of the parent network, whose pages show its regional networks'
 content), every page, the site-wide parts, only the pages that declared a narrow key (a
 confirmed signature changes its campaign's tally and nothing else), or no page at all (a
@@ -47,8 +48,30 @@ PREFIX = "page"
 # v2: pages stored before token pages were refused (a newsletter confirmation page among them)
 # are never served after an upgrade.
 BODY_PREFIX = f"{PREFIX}:body:v2"
-# The apps whose models can show on public pages: each of their models has a rule in RULES.
-APPS = {"network", "associations", "events", "campaigns", "newsletter"}
+# The apps whose models can show on public pages: each of their models has a rule in RULES
+# (both filled by declare()).
+APPS = set()
+
+
+def _no_parent(network_id):
+    return None
+
+
+def _no_networks():
+    return []
+
+
+# Which network's pages also show a network's content, and which networks exist: the app that
+# owns networks says (use_networks(), from network/pagecache_rules.py), so this file names no app.
+_parent_network_id = _no_parent
+_network_ids = _no_networks
+
+
+def use_networks(*, parent_id, all_ids):
+    """`parent_id(network_id)`: the network whose pages show this one's content too (or None);
+    `all_ids()`: the ids of every network, the scopes a page depends on when it names none."""
+    global _parent_network_id, _network_ids
+    _parent_network_id, _network_ids = parent_id, all_ids
 
 
 def _generation_key(scope):
@@ -80,9 +103,7 @@ def content_changed(network_id=None):
     if network_id is None:
         bump(SITE)
         return
-    from network.models import Network
-
-    parent_id = Network.objects.filter(pk=network_id).values_list("parent_id", flat=True).first()
+    parent_id = _parent_network_id(network_id)
     # The parent network's pages show its regional networks' content too.
     bump(*[scope for scope in (network_id, parent_id) if scope is not None])
 
@@ -151,11 +172,9 @@ NARROW_KEYS_REMEMBERED = 5000
 
 
 def _all_scopes():
-    from network.models import Network
-
     ids = cache.get(NETWORKS_KEY)
     if ids is None:
-        ids = list(Network.objects.values_list("pk", flat=True))
+        ids = list(_network_ids())
         cache.set(NETWORKS_KEY, ids, None)
     return [SITE, *ids]
 
@@ -335,48 +354,14 @@ class NoPublicPage:
         pass
 
 
-def _signature_counts(signature):
-    # Pending signatures are counted and named nowhere; confirming one goes through
-    # campaigns.signing.confirm (an update(), no signal), which calls key_changed itself.
-    return signature.confirmed_at is not None
+# Every model of APPS, by label, with its rule: declared by the apps (network/pagecache_rules.py).
+RULES = {}
 
 
-# Every model of APPS, by label. A new model needs a line here (tests/test_pagecache.py says so).
-RULES = {
-    "network.network": EveryPage(),
-    "network.partner": EveryPage(),
-    "network.theme": SiteWide(),
-    "network.page": OfNetwork(),
-    "network.document": OfNetwork(),
-    "network.newspost": OfNetwork(),
-    "network.newslink": OfNetwork("post.network_id"),
-    "network.networkmembership": NoPublicPage(),
-    "associations.association": OfNetwork(),
-    "associations.activity": OfNetwork("association.network_id"),
-    "associations.photo": OfNetwork("association.network_id"),
-    "associations.story": OfNetwork("association.network_id"),
-    "associations.associationmembership": NoPublicPage(),
-    # An editor's proposed change: public only once staff apply it to the association.
-    "associations.profilechange": NoPublicPage(),
-    "events.event": OfNetwork(),
-    # Registrations show only as the free seats on their event's page (events.views.event_detail).
-    # A save cannot tell whether the confirmed seats changed (a pending post changes nothing, a
-    # cancellation of a confirmed seat does), so events/registrations.py says so itself:
-    # `_seats_changed` calls key_changed("event", pk) exactly when the confirmed seats change.
-    "events.registration": NoPublicPage(),
-    "campaigns.campaign": OfNetwork(),
-    "campaigns.keydate": OfNetwork("campaign.network_id"),
-    "campaigns.face": OfNetwork("campaign.network_id"),
-    "campaigns.campaigndocument": OfNetwork("campaign.network_id"),
-    # Confirmed signatures show as the campaign's count, names and tally (campaign page and list).
-    "campaigns.signature": Narrow("campaign", "campaign_id", shown=_signature_counts),
-    "newsletter.mailinglist": OfNetwork(),
-    "newsletter.issue": OfNetwork("mailing_list.network_id"),
-    "newsletter.subscriber": NoPublicPage(),
-    "newsletter.subscription": NoPublicPage(),
-    "newsletter.delivery": NoPublicPage(),
-    "newsletter.workerheartbeat": NoPublicPage(),
-}
+def declare(app_labels, rules):
+    """Declare which apps' models can show on public pages, and the rule of each of their models."""
+    APPS.update(app_labels)
+    RULES.update(rules)
 
 
 def undeclared_models():
