@@ -29,6 +29,24 @@ from newsletter.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
+
+def in_process_worker(worker_id):
+    """db_worker's Worker for running tasks one by one in this process (`worker.run_task(result)`),
+    without its loop: the benchmark and the tests claim the tasks themselves."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
 # Rows of workers that died without deleting theirs (killed, machine gone) are removed after this.
 FORGET_AFTER = datetime.timedelta(days=1)
 

@@ -68,19 +68,12 @@ class SMTPSink:
 @pytest.fixture
 def smtp_sink(settings):
     """Mail sent during the test goes through SMTP to a local aiosmtpd server."""
-    from aiosmtpd.controller import Controller
-
-    from tests.pgcluster import free_port
+    from tests.helpers import send_mail_to, smtp_server
 
     sink = SMTPSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield sink
-    controller.stop()
+    with smtp_server(sink) as controller:
+        send_mail_to(settings, controller)
+        yield sink
 
 
 @pytest.fixture

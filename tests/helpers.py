@@ -1,5 +1,6 @@
 """Small helpers shared by tests that start real processes."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -58,6 +59,29 @@ def wait_for(predicate, timeout=20, interval=0.1, message="condition"):
             return
         time.sleep(interval)
     raise AssertionError(f"Timed out waiting for {message}")
+
+
+@contextlib.contextmanager
+def smtp_server(handler):
+    """An aiosmtpd server with this handler on a free loopback port, for the `with` block; its controller."""
+    from aiosmtpd.controller import Controller
+
+    from tests.pgcluster import free_port
+
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+def send_mail_to(settings, controller):
+    """Point the site's mail at this SMTP server (plain SMTP, no login)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
 
 
 def mail_body(message):
@@ -130,19 +154,11 @@ def work_off_tasks(limit=10_000):
     The worker's own loop closes "old" database connections, which would end the test's
     transaction; running its tasks one by one through Worker.run_task does not.
     """
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    from newsletter.worker import in_process_worker
+
+    worker = in_process_worker("test-worker")
     count = 0
     while (result := DBTaskResult.objects.ready().first()) is not None:
         result.claim("test-worker")

@@ -26,7 +26,7 @@ from network.models import Network, NewsPost
 from newsletter import sending, subscribing
 from newsletter.models import Delivery, Issue, Subscriber, Subscription
 from tests.factories import make_issue, make_list, make_subscriber
-from tests.helpers import PROJECT_DIR, work_off_tasks
+from tests.helpers import PROJECT_DIR, send_mail_to, smtp_server, work_off_tasks
 from tests.newsletter.mailserver import DROP, HANG, ScriptedServer
 from tests.pgcluster import free_port
 
@@ -38,19 +38,12 @@ MAILBOX_UNKNOWN = "550 5.1.1 No such user"
 
 @pytest.fixture
 def mail_server(settings):
-    from aiosmtpd.controller import Controller
-
     server = ScriptedServer()
-    controller = Controller(server, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    # Shorter than the server's HANG: the answer to a hanging message never arrives in time.
-    settings.EMAIL_TIMEOUT = 1
-    yield server
-    controller.stop()
+    with smtp_server(server) as controller:
+        send_mail_to(settings, controller)
+        # Shorter than the server's HANG: the answer to a hanging message never arrives in time.
+        settings.EMAIL_TIMEOUT = 1
+        yield server
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from network.models import Network
 from newsletter import sending
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Delivery, Issue, MailingList, Subscriber, Subscription
+from newsletter.worker import in_process_worker
 
 
 class CountingHandler:
@@ -142,16 +142,7 @@ class Command(BaseCommand):
 
     def _work_off(self, issue):
         """Run this issue's batch tasks as db_worker does (claim, run, record) until the issue is sent."""
-        worker = Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=f"bench-{os.getpid()}",
-            excluded_queue_names=[],
-        )
+        worker = in_process_worker(f"bench-{os.getpid()}")
         while Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).exists():
             with transaction.atomic():
                 result = self._tasks(issue).ready().select_for_update(skip_locked=True).first()
