@@ -13,7 +13,7 @@ from associations.forms import DirectoryFilterForm
 from associations.models import Association, Story
 from core.csvexport import write_csv
 from core.listing import paginate, script_json
-from network.models import NewsPost
+from news.models import NewsPost
 
 OPEN_DATA_FIELDS = ["name", "municipality", "postcode", "province", "province_label", "network", "themes", "url"]
 

@@ -54,12 +54,12 @@ AUDITED = [
     Audited("network.Partner", exclude=("logo_width", "logo_height")),
     Audited("network.Document", exclude=("size",), m2m=("themes",), publication=ON),
     Audited(
-        "network.NewsPost",
+        "news.NewsPost",
         exclude=("hero_width", "hero_height", "created_at", "updated_at"),
         m2m=("themes", "associations", "attachments"),
         publication=Publication("status", published=("published",), offline="draft"),
     ),
-    Audited("network.NewsLink", network="post.network_id"),
+    Audited("news.NewsLink", network="post.network_id"),
     Audited("network.NetworkMembership"),
     Audited(
         "associations.Association",

@@ -10,7 +10,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from network.models import Document, Network, NewsPost, Theme
+from network.models import Document, Network, Theme
+from news.models import NewsPost
 
 LOKAALSOCIAAL_BODY = """
 <p>Gemeenten en OCMW's staan het dichtst bij de mensen. Zij kunnen armoede en sociale uitsluiting

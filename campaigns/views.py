@@ -19,7 +19,7 @@ from core import pagecache, ratelimit
 from core.mail import MailNotSent
 from core.pagecache import token_page
 from core.tokens import TokenError
-from network.models import NewsPost
+from news.models import NewsPost
 
 LATEST_NAMES = 12
 TALLY_PLACES = 15

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     # Infrastructure without models (core/apps.py): the `images` template tags, signal receivers.
     "core",
     "network",
+    "news",
     "associations",
     "events",
     "campaigns",

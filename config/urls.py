@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from config import views
 from core import search
@@ -15,11 +16,16 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     # The admin signs in through allauth (email, second factor, rate limits).
     path("beheer/login/", views.admin_login, name="admin_login"),
+    # The news had the network app's admin addresses until it became an app of its own.
+    re_path(
+        r"^beheer/network/(?P<model>newspost|newslink)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/beheer/news/%(model)s/%(rest)s", permanent=True, query_string=True),
+    ),
     path("beheer/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("zoeken/", search.search, name="search"),
-    path("nieuws/", include("network.news_urls")),
+    path("nieuws/", include("news.urls")),
     path("verenigingen/", include("associations.urls")),
     path("agenda/", include("events.urls")),
     path("agenda.ics", event_views.calendar_feed, name="events_feed"),

@@ -1,13 +1,11 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
 from network.donations import DONATION_FIELDS, donation_details, notify_donation_details_changed
-from network.models import Document, Network, NetworkMembership, NewsLink, NewsPost, Page, Partner, Theme
+from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from network.permissions import NetworkScopedAdmin
 
 admin.site.site_header = _("Site management")
@@ -108,54 +106,3 @@ class NetworkMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "network"]
     list_filter = ["network"]
     autocomplete_fields = ["user"]
-
-
-class NewsLinkInline(admin.TabularInline):
-    model = NewsLink
-    extra = 0
-    fields = ["label", "url", "position"]
-    formfield_overrides = NetworkScopedAdmin.formfield_overrides
-
-
-@admin.register(NewsPost)
-class NewsPostAdmin(PublicationActions, NetworkScopedAdmin):
-    list_display = ["title", "network", "status", "publish_at", "is_public", "preview_link"]
-    list_filter = ["network", "status", "themes"]
-    search_fields = ["title", "lead"]
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["themes"]
-    autocomplete_fields = ["associations", "attachments"]
-    date_hierarchy = "publish_at"
-    list_select_related = ["network"]
-    inlines = [NewsLinkInline]
-    fields = [
-        "network",
-        "title",
-        "slug",
-        "status",
-        "publish_at",
-        "lead",
-        "body",
-        "hero_image",
-        "hero_alt",
-        "themes",
-        "associations",
-        "attachments",
-        "campaign",
-    ]
-
-    @admin.display(boolean=True, description=_("visible to the public"))
-    def is_public(self, obj):
-        return obj.is_public
-
-    @admin.display(description=_("preview"))
-    def preview_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("news:preview", args=[obj.pk]), _("Preview"))
-
-    def get_view_on_site_url(self, obj=None):
-        return reverse("news:preview", args=[obj.pk]) if obj is not None else None
-
-    def save_model(self, request, obj, form, change):
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)

@@ -8,7 +8,7 @@ from core import pagecache
 from core.pagecache import EveryPage, Narrow, NoPublicPage, OfNetwork, SiteWide
 
 # The apps whose models can show on public pages: each of their models has a rule in RULES.
-APPS = {"network", "associations", "events", "campaigns", "newsletter"}
+APPS = {"network", "news", "associations", "events", "campaigns", "newsletter"}
 
 
 def _signature_counts(signature):
@@ -24,8 +24,8 @@ RULES = {
     "network.theme": SiteWide(),
     "network.page": OfNetwork(),
     "network.document": OfNetwork(),
-    "network.newspost": OfNetwork(),
-    "network.newslink": OfNetwork("post.network_id"),
+    "news.newspost": OfNetwork(),
+    "news.newslink": OfNetwork("post.network_id"),
     "network.networkmembership": NoPublicPage(),
     "associations.association": OfNetwork(),
     "associations.activity": OfNetwork("association.network_id"),

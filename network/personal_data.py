@@ -1,10 +1,10 @@
-"""Personal data in the networks app: staff's network memberships and the news they wrote, and a
-network's contact address (see privacy/registry.py)."""
+"""Personal data in the networks app: staff's network memberships and a network's
+contact address (see privacy/registry.py)."""
 
 from django.utils.translation import gettext_lazy
 
 from network.models import Network
-from privacy.registry import ANONYMISED, KEPT, Kind, UserOwnedKind, describe, register
+from privacy.registry import KEPT, Kind, UserOwnedKind, describe, register
 
 
 @register
@@ -17,24 +17,6 @@ class NetworkMemberships(UserOwnedKind):
 
     def export(self, membership):
         return describe(membership, "network")
-
-
-@register
-class NewsWritten(UserOwnedKind):
-    key = "network.newspost"
-    label = gettext_lazy("News posts you wrote")
-    models = ("network.NewsPost",)
-    order = 63
-    outcome = ANONYMISED
-    history_is_personal = False
-    user_field = "author"
-
-    def export(self, post):
-        return describe(post, "title", "network", "status", "publish_at", "created_at")
-
-    def erase(self, records, subject):
-        # The post stays; its author is the anonymised account (privacy/personal_data.py).
-        return len(records)
 
 
 @register

@@ -1,4 +1,4 @@
-"""The network app's kinds in the site search (core/search.py): news, associations, pages and documents.
+"""The network app's kinds in the site search (core/search.py): associations, pages and documents.
 
 Imported by NetworkConfig.ready(), so they are registered before the first search.
 """
@@ -9,24 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
 from core.search import Result, register_kind
-from network.models import Document, NewsPost, Page
+from network.models import Document, Page
 
 
 def _date(value):
     return formats.date_format(timezone.localdate(value) if hasattr(value, "tzinfo") else value, "DATE_FORMAT")
 
 
-register_kind(
-    "nieuws",
-    label=_("News"),
-    queryset=lambda: NewsPost.objects.published().select_related("network"),
-    fields={"A": ["title"], "B": ["lead"], "C": ["body"]},
-    describe=lambda post: Result(
-        post.title, post.get_absolute_url(), (post.network.short_name, _date(post.publish_at))
-    ),
-    position=10,
-    stored=True,
-)
 register_kind(
     "verenigingen",
     label=_("Associations"),

@@ -5,7 +5,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 
 from core.sitemaps import register, reverses
-from network.models import Network, NewsPost, Page, Theme
+from network.models import Network, Page, Theme
 
 # Pages without an object of their own, by URL name; a name that does not reverse is skipped.
 FIXED_PAGES = [
@@ -64,17 +64,8 @@ class ThemeSitemap(Sitemap):
         return Theme.objects.only("slug")
 
 
-class NewsSitemap(Sitemap):
-    def items(self):
-        return NewsPost.objects.published().only("slug", "publish_at", "updated_at")
-
-    def lastmod(self, post):
-        return post.updated_at
-
-
 def register_sections():
     register("pages", FixedPageSitemap)
     register("networks", NetworkSitemap)
     register("network-pages", PageSitemap)
     register("themes", ThemeSitemap)
-    register("news", NewsSitemap)

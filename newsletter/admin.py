@@ -22,8 +22,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.csvexport import csv_download
-from network.models import NewsPost
 from network.permissions import NetworkScopedAdmin, network_ids
+from news.models import NewsPost
 from newsletter import sending, subscribing
 from newsletter.models import Delivery, Issue, MailingList, Subscriber, Subscription, validate_issue_content
 from privacy.admin import PersonalDataActionMixin

@@ -7,7 +7,8 @@ import datetime
 
 from django.utils import timezone
 
-from network.models import Network, NewsPost
+from network.models import Network
+from news.models import NewsPost
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Issue, MailingList, Subscriber, Subscription
 
 READERS = [

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.tokens import new_nonce
-from network.models import Network, NewsPost
+from network.models import Network
+from news.models import NewsPost
 
 # The consent text shown on every form that subscribes, stored with each subscription with its
 # version. Change the text only together with a new version.

@@ -435,7 +435,7 @@ def choose_paths(pages):
     """The URLs measured; they exist in the demo data already, so both data sets answer the same pages."""
     from django.contrib.staticfiles.storage import staticfiles_storage
 
-    from network.models import NewsPost
+    from news.models import NewsPost
 
     post = NewsPost.objects.published().filter(themes__isnull=False).order_by("-publish_at", "-pk").first()
     if post is None:
@@ -490,7 +490,8 @@ def count_queries(pages, data_set):
 def data_counts():
     from associations.models import Association
     from events.models import Event
-    from network.models import Network, NewsPost
+    from network.models import Network
+    from news.models import NewsPost
     from newsletter.models import Subscriber
 
     return {

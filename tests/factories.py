@@ -23,7 +23,8 @@ from factory.django import DjangoModelFactory
 from associations.models import Association, AssociationMembership
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
-from network.models import Document, Network, NetworkMembership, NewsPost, Page, Partner, Theme
+from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
+from news.models import NewsPost
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Issue, MailingList, Subscriber, Subscription
 from tests.helpers import with_mfa
 

@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -174,3 +175,31 @@ def one_quote_escaping(html):
     """HTML with quotes escaped one way: Jinja2 (the form renderer, core/forms.py) writes
     ' and " as &#39; and &#34;, Django's templates as &#x27; and &quot;."""
     return html.replace("&#x27;", "&#39;").replace("&#34;", "&quot;")
+
+
+@contextlib.contextmanager
+def empty_database(folder, prefix="empty"):
+    """(DATABASE_URL, name) of a new empty database of the kind the suite runs on, removed afterwards.
+
+    On PostgreSQL a database on the suite's server (its name is what scripts such as the restore
+    drill are given); on SQLite a file in `folder` (its path is the name).
+    """
+    from django.conf import settings
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        name = str(Path(folder) / f"{prefix}.sqlite3")
+        yield f"sqlite:///{name}", name
+        return
+    import psycopg
+
+    def url(database):
+        return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{database}"))
+
+    name = f"{prefix}_{os.getpid()}_{time.monotonic_ns()}"
+    with psycopg.connect(url("postgres"), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url(name), name
+    finally:
+        with psycopg.connect(url("postgres"), autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -87,12 +87,12 @@ def test_only_make_run_waives_the_second_factor(tmp_path):
 
 def test_sign_in_with_password_and_authenticator_code(client):
     user = make_staff()
-    response = client.get("/beheer/network/newspost/")
+    response = client.get("/beheer/news/newspost/")
     assert response.status_code == 302
     response = client.get(response["Location"])
-    assert response["Location"] == reverse("account_login") + "?next=%2Fbeheer%2Fnetwork%2Fnewspost%2F"
+    assert response["Location"] == reverse("account_login") + "?next=%2Fbeheer%2Fnews%2Fnewspost%2F"
 
-    response = sign_in(client, user.email, next="/beheer/network/newspost/")
+    response = sign_in(client, user.email, next="/beheer/news/newspost/")
     assert response["Location"] == reverse("mfa_authenticate")
     assert client.get("/beheer/").status_code == 302, "the password alone signs nobody in"
 
@@ -101,8 +101,8 @@ def test_sign_in_with_password_and_authenticator_code(client):
     assert "Ongeldige code" in response.content.decode()
 
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(user.totp_secret)})
-    assert response["Location"] == "/beheer/network/newspost/"
-    assert client.get("/beheer/network/newspost/").status_code == 200
+    assert response["Location"] == "/beheer/news/newspost/"
+    assert client.get("/beheer/news/newspost/").status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)

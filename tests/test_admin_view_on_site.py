@@ -7,8 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from events.models import Event
-from network.models import NetworkMembership, NewsPost
+from network.models import NetworkMembership
 from network.permissions import Role
+from news.models import NewsPost
 from tests.factories import make_campaign, make_event, make_network
 from tests.helpers import with_mfa
 

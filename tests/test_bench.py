@@ -13,7 +13,8 @@ from django.urls import clear_url_caches
 from associations.models import Association
 from events.models import Event
 from network.management.commands.bench_data import SIZES
-from network.models import Network, NewsPost
+from network.models import Network
+from news.models import NewsPost
 from newsletter.models import Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db

@@ -56,7 +56,7 @@ def requests():
         (campaign.get_absolute_url(), {"name": "", "email": "x"}),
     ]
     admin_pages = [
-        "/beheer/network/newspost/add/",
+        "/beheer/news/newspost/add/",
         "/beheer/associations/association/add/",
         "/beheer/events/event/add/",
         "/beheer/campaigns/campaign/add/",

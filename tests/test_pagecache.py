@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from network.models import NewsPost, Theme
+from network.models import Theme
+from news.models import NewsPost
 from newsletter.models import MailingList
 from tests.factories import make_network
 from tests.helpers import with_mfa

@@ -15,12 +15,10 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.conf import settings
 
-from tests.helpers import PROJECT_DIR, manage, production_env
+from tests.helpers import PROJECT_DIR, empty_database, manage, production_env
 from tests.pgcluster import PG_BIN
 
 UPLOADS = {
@@ -28,10 +26,6 @@ UPLOADS = {
     "documents/2024/leeg.txt": b"",
     "uploads/diep/genest/bestand.bin": os.urandom(4096),
 }
-
-
-def _postgres_url(database):
-    return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{database}"))
 
 
 def _media_hashes(root):
@@ -47,28 +41,15 @@ def site(tmp_path_factory):
     """A migrated site with the demo content and more uploads: (environment, database name, media folder)."""
     folder = tmp_path_factory.mktemp("drill")
     media = folder / "media"
-    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    if postgres:
-        import psycopg
-
-        name = f"drill_{secrets.token_hex(4)}"
-        url = _postgres_url(name)
-        with psycopg.connect(_postgres_url("postgres"), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    else:
-        name = str(folder / "site.sqlite3")
-        url = f"sqlite:///{name}"
-    env = production_env(DATABASE_URL=url, DJANGO_VAR_DIR=folder / "var", DJANGO_MEDIA_ROOT=media, PG_BIN=PG_BIN)
-    for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
-        result = manage(*command, env=env)
-        assert result.returncode == 0, result.stdout + result.stderr
-    for path, content in UPLOADS.items():
-        (media / path).parent.mkdir(parents=True, exist_ok=True)
-        (media / path).write_bytes(content)
-    yield env, name, media
-    if postgres:
-        with psycopg.connect(_postgres_url("postgres"), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with empty_database(folder, prefix="drill") as (url, name):
+        env = production_env(DATABASE_URL=url, DJANGO_VAR_DIR=folder / "var", DJANGO_MEDIA_ROOT=media, PG_BIN=PG_BIN)
+        for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
+            result = manage(*command, env=env)
+            assert result.returncode == 0, result.stdout + result.stderr
+        for path, content in UPLOADS.items():
+            (media / path).parent.mkdir(parents=True, exist_ok=True)
+            (media / path).write_bytes(content)
+        yield env, name, media
 
 
 def _script(name, *args, env):

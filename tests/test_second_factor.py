@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Registration
-from network.models import NetworkMembership, NewsPost
+from network.models import NetworkMembership
 from network.permissions import Role
+from news.models import NewsPost
 from tests.factories import make_issue, make_list, make_network
 from tests.helpers import mail_body, totp_code, with_mfa
 from tests.staff import PASSWORD, confirm_password, set_up_authenticator, sign_in

@@ -16,7 +16,8 @@ from django.urls import resolve
 from associations.models import Association, Story
 from core import sitemaps
 from network import sitemaps as network_sitemaps
-from network.models import Document, NewsPost, Page, Theme
+from network.models import Document, Page, Theme
+from news.models import NewsPost
 from tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +276,7 @@ def test_a_later_app_registers_its_section(client, world):
         assert "/extra/pagina/" in read(client)
         sitemaps.register("extra", ExtraSitemap)  # registering twice is harmless
         with pytest.raises(ValueError, match="exists already"):
-            sitemaps.register("extra", network_sitemaps.NewsSitemap)
+            sitemaps.register("extra", network_sitemaps.ThemeSitemap)
     finally:
         sitemaps.SITEMAPS.pop("extra", None)
     assert "/extra/pagina/" not in read(client)

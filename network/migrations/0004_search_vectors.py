@@ -1,4 +1,7 @@
-"""Stored, indexed search vectors for the site search on PostgreSQL (core/searchindex.py)."""
+"""Stored, indexed search vectors for the site search on PostgreSQL (core/searchindex.py).
+
+The news posts' vector is made by news/migrations/0001_initial.py now.
+"""
 
 from django.db import migrations
 
@@ -11,10 +14,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        StoredSearchVector(
-            model_name="NewsPost",
-            fields={"A": ["title"], "B": ["lead"], "C": ["body"]},
-        ),
         StoredSearchVector(
             model_name="Page",
             fields={"A": ["title"], "B": ["intro"], "C": ["body"]},

@@ -7,6 +7,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # An issue's news posts (`Issue.news_posts`) were created here; they point at the news app's
+    # posts now and are added by 0004_issue_news_posts, where the table does not exist yet.
 
     initial = True
 
@@ -66,7 +68,6 @@ class Migration(migrations.Migration):
                 ('recipient_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='recipients')),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
                 ('events', models.ManyToManyField(blank=True, related_name='newsletter_issues', to='events.event', verbose_name='events')),
-                ('news_posts', models.ManyToManyField(blank=True, related_name='newsletter_issues', to='network.newspost', verbose_name='news posts')),
                 ('mailing_list', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issues', to='newsletter.mailinglist', verbose_name='mailing list')),
             ],
             options={

@@ -19,7 +19,8 @@ from associations.models import Activity, AssociationMembership, Photo, Story
 from audit.models import AuditEntry
 from campaigns.models import CampaignDocument, Face, KeyDate, Signature
 from events.models import Registration
-from network.models import Document, NetworkMembership, NewsLink, NewsPost, Page, Theme
+from network.models import Document, NetworkMembership, Page, Theme
+from news.models import NewsLink, NewsPost
 from newsletter.models import Delivery, Subscriber, Subscription
 from tests.admin_forms import ASSOCIATION_CSV_HEADER as HEADER
 from tests.admin_forms import admin_form, admin_form_data, admin_url
@@ -115,11 +116,11 @@ def test_changing_a_page_records_the_changed_fields_old_and_new(client, world):
 def test_publishing_and_unpublishing_a_post_in_its_form_read_as_such(client, world):
     post = make_post(world.own, "Vooruitblik verkiezingen")
     editor = world.users["network_editor"]
-    data = admin_form(client, world.users["superuser"], "network", "newspost", post)
+    data = admin_form(client, world.users["superuser"], "news", "newspost", post)
     client.force_login(editor)
 
-    client.post(admin_url("network", "newspost", "change", post), {**data, "status": "published"})
-    client.post(admin_url("network", "newspost", "change", post), {**data, "status": "draft"})
+    client.post(admin_url("news", "newspost", "change", post), {**data, "status": "published"})
+    client.post(admin_url("news", "newspost", "change", post), {**data, "status": "draft"})
 
     published, unpublished = entries_of(post)[-2:]
     assert (published.event, unpublished.event) == (Event_.PUBLISHED, Event_.UNPUBLISHED)
@@ -144,7 +145,7 @@ def make_offline(model, network, title):
     ("app", "model"),
     [
         ("network", "page"),
-        ("network", "newspost"),
+        ("news", "newspost"),
         ("network", "document"),
         ("campaigns", "campaign"),
         ("events", "event"),

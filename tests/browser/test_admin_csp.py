@@ -32,7 +32,7 @@ def test_admin_pages_raise_no_content_security_policy_violation(browser_context,
     page.wait_for_url(live_server.url + "/beheer/")
     paths = [
         "/beheer/",
-        "/beheer/network/newspost/add/",
+        "/beheer/news/newspost/add/",
         "/beheer/network/page/add/",
         "/beheer/associations/association/add/",
         f"/beheer/campaigns/campaign/{Campaign.objects.get(slug='lokaalsociaal').pk}/change/",
@@ -46,7 +46,7 @@ def test_admin_pages_raise_no_content_security_policy_violation(browser_context,
         assert response.status == 200, path
         assert "content-security-policy" in response.headers  # Playwright gives header names in lower case
     # The rich-text editor really started (its toolbar is built by script).
-    page.goto(live_server.url + "/beheer/network/newspost/add/", wait_until="load")
+    page.goto(live_server.url + "/beheer/news/newspost/add/", wait_until="load")
     assert page.locator(".prose-menubar, .ProseMirror").count() > 0
     violations = [problem for problem in problems if "Content Security Policy" in problem or "Refused" in problem]
     assert not violations, violations

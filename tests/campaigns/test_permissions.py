@@ -16,8 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from network.models import Document, NewsPost
+from network.models import Document
 from network.permissions import Role
+from news.models import NewsPost
 from tests.admin_forms import admin_form, admin_url
 from tests.factories import DocumentFactory, SignatureFactory, StaffFactory, SuperuserFactory, make_network
 
@@ -314,8 +315,8 @@ def test_forged_inline_document_of_another_network_is_refused(client, world, rol
 def test_news_post_campaign_choices_are_own_network_campaigns(client, world, role):
     client.force_login(world["users"][role])
     for page in (
-        admin_url("network", "newspost", "add"),
-        admin_url("network", "newspost", "change", world["own"]["newspost"]),
+        admin_url("news", "newspost", "add"),
+        admin_url("news", "newspost", "change", world["own"]["newspost"]),
     ):
         html = client.get(page).content.decode()
         expected = {str(world["own"]["campaign"].pk)}
@@ -328,10 +329,10 @@ def test_news_post_campaign_choices_are_own_network_campaigns(client, world, rol
 @pytest.mark.parametrize("role", ["superuser", "network_editor"])
 def test_forged_news_post_campaign_of_another_network_is_refused(client, world, role):
     post = world["own"]["newspost"]
-    data = form_data(client, world, "newspost", post, app_label="network")
+    data = form_data(client, world, "newspost", post, app_label="news")
     data["campaign"] = str(world["other"]["campaign"].pk)
     client.force_login(world["users"][role])
-    response = client.post(admin_url("network", "newspost", "change", post), data)
+    response = client.post(admin_url("news", "newspost", "change", post), data)
     post.refresh_from_db()
     assert post.campaign is None
     assert response.status_code == 200

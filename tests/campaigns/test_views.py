@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from network.models import Document, NewsPost, Theme
+from network.models import Document, Theme
+from news.models import NewsPost
 from tests.factories import make_campaign, make_network, make_signature
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from campaigns.models import CampaignDocument
-from network.models import Document, Network, NetworkMembership, NewsPost, Theme
+from network.models import Document, Network, NetworkMembership, Theme
 from network.permissions import Role
+from news.models import NewsPost
 from tests.admin_forms import admin_url
 from tests.factories import make_campaign
 from tests.helpers import with_mfa

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core import search as site_search
 from core.searchindex import COLUMN, vector_sql
-from network.models import NewsPost
+from news.models import NewsPost
 from tests.factories import (
     AssociationFactory,
     DocumentFactory,

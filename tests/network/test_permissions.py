@@ -7,8 +7,9 @@ and a hand-made POST naming another network must change nothing.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from network.models import Document, NetworkMembership, NewsPost, Page, Partner
+from network.models import Document, NetworkMembership, Page, Partner
 from network.permissions import Role
+from news.models import NewsPost
 from tests.admin_forms import admin_form, admin_url
 from tests.factories import (
     PDF,
@@ -109,12 +110,16 @@ def refused_status(permissions, action):
     return 302 if action in permissions else 403
 
 
+def app_label(model):
+    return "news" if model == "newspost" else "network"
+
+
 def url(model, action, obj=None):
-    return admin_url("network", model, action, obj)
+    return admin_url(app_label(model), model, action, obj)
 
 
 def form_data(client, superuser, model, obj=None):
-    return admin_form(client, superuser, "network", model, obj)
+    return admin_form(client, superuser, app_label(model), model, obj)
 
 
 @pytest.mark.parametrize("role", ROLES)

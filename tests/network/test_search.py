@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from associations.models import Association
 from core import search as site_search
-from network.models import Document, NewsPost, Page, Theme
+from network.models import Document, Page, Theme
+from news.models import NewsPost
 from tests.browser.quality import VNU_JAR, validate_html
 from tests.factories import NetworkFactory, make_campaign
 

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.utils import timezone
 
-from network.models import NetworkMembership, NewsPost
+from network.models import NetworkMembership
 from network.permissions import Role
+from news.models import NewsPost
 from newsletter.models import Delivery, Issue
 from tests.admin_forms import admin_form_data, admin_url
 from tests.factories import EventFactory, NewsPostFactory, make_issue, make_list, make_subscriber

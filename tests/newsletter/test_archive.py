@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from network.models import NewsPost
+from news.models import NewsPost
 from newsletter.models import Issue
 from tests.factories import NewsPostFactory, make_issue, make_list, make_network
 

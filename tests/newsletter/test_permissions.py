@@ -12,8 +12,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 
-from network.models import NetworkMembership, NewsPost
+from network.models import NetworkMembership
 from network.permissions import Role
+from news.models import NewsPost
 from newsletter.models import Delivery, Issue, MailingList, Subscription
 from tests.admin_forms import admin_form, admin_url
 from tests.factories import StaffFactory, SuperuserFactory, make_issue, make_list, make_network, make_subscriber

@@ -22,7 +22,8 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from network.models import Network, NewsPost
+from network.models import Network
+from news.models import NewsPost
 from newsletter import sending, subscribing
 from newsletter.models import Delivery, Issue, Subscriber, Subscription
 from tests.factories import make_issue, make_list, make_subscriber

@@ -15,8 +15,9 @@ from django_tasks_db.models import DBTaskResult
 from associations.models import AssociationMembership, ProfileChange
 from campaigns.models import Signature
 from events.models import Registration
-from network.models import NetworkMembership, NewsPost
+from network.models import NetworkMembership
 from network.permissions import Role
+from news.models import NewsPost
 from newsletter.models import Delivery, Subscription
 from tests.factories import (
     AssociationFactory,

@@ -133,7 +133,7 @@ def test_the_rule_sees_identifiers_and_links_to_a_person_and_nothing_else():
         flagged("newsletter.Subscription") and flagged("newsletter.Delivery") and flagged("account.EmailConfirmation")
     )
     # Content: nothing of a person, and nothing passed on through an organisation or a news post.
-    assert not flagged("network.Page") and not flagged("network.NewsLink") and not flagged("campaigns.KeyDate")
+    assert not flagged("network.Page") and not flagged("news.NewsLink") and not flagged("campaigns.KeyDate")
     assert not flagged("associations.Activity") and not flagged("network.Network")
 
 

@@ -20,7 +20,8 @@ from django_tasks_db.models import DBTaskResult
 from associations.models import AssociationMembership, ProfileChange
 from campaigns.models import Signature
 from events.models import Registration
-from network.models import NetworkMembership, NewsPost
+from network.models import NetworkMembership
+from news.models import NewsPost
 from newsletter.models import Delivery, MailingList, Subscriber
 from privacy import registry
 from tests.privacy.conftest import EMAIL, OTHER, PASSWORD, subscriptions_of
@@ -52,7 +53,7 @@ def test_export_holds_everything_about_the_address_in_every_app(world):
         "network.networkmembership": 1,
         "associations.associationmembership": 1,
         "associations.profilechange": 1,
-        "network.newspost": 1,
+        "news.newspost": 1,
         "auth.user": 1,
         "admin.logentry.actions": 1,
         "admin.logentry.about": 1,

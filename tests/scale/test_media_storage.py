@@ -15,7 +15,8 @@ from PIL import ExifTags, Image
 from storages.backends.s3 import S3Storage
 
 from core.images import ensure_renditions
-from network.models import Document, Network, NewsPost
+from network.models import Document, Network
+from news.models import NewsPost
 from tests.helpers import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db

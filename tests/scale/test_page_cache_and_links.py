@@ -14,7 +14,7 @@ import requests
 from django.utils import timezone
 
 from campaigns.models import Signature
-from network.models import NewsPost
+from news.models import NewsPost
 from newsletter.models import MailingList, Subscription
 from tests.factories import make_campaign, make_network
 from tests.helpers import mail_body, wait_for

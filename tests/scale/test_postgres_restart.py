@@ -18,7 +18,8 @@ from types import SimpleNamespace
 import pytest
 import requests
 
-from network.models import Network, NewsPost
+from network.models import Network
+from news.models import NewsPost
 from tests.pgcluster import PostgresCluster
 from tests.scale.conftest import app_server_env, copy_database, shared_database_url, start_app_servers
 

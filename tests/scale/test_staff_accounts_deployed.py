@@ -12,7 +12,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from network.models import Network, NewsPost
+from network.models import Network
+from news.models import NewsPost
 from tests.helpers import mail_body, totp_code, with_mfa
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

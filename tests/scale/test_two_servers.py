@@ -18,7 +18,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 from PIL import Image
 
-from network.models import Document, Network, NewsPost, Partner
+from network.models import Document, Network, Partner
+from news.models import NewsPost
 from newsletter.models import MailingList, Subscriber
 from tests.helpers import totp_code, wait_for, with_mfa
 from tests.scale.conftest import app_server_env, make_bucket, shared_database_url, start_app_servers
@@ -140,7 +141,7 @@ def test_a_publication_on_one_server_refreshes_the_page_the_other_serves(servers
     assert cached.headers["X-Page-Cache"] == "hit"
     assert data.draft.title not in cached.text
 
-    changelist = server_a.url + "/beheer/network/newspost/"
+    changelist = server_a.url + "/beheer/news/newspost/"
     staff_on_a.get(changelist, timeout=TIMEOUT)
     response = staff_on_a.post(
         changelist,

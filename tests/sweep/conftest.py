@@ -21,7 +21,7 @@ from campaigns.signing import ERASE as SIGNATURE_ERASE
 from core.tokens import make_token
 from events.models import Registration
 from events.registrations import CANCEL_PURPOSE
-from network.models import NewsPost
+from news.models import NewsPost
 from newsletter.subscribing import CONFIRM as NEWSLETTER_CONFIRM
 from newsletter.subscribing import PREFERENCES, UNSUBSCRIBE
 from tests.factories import (

@@ -27,7 +27,8 @@ from django.utils.text import slugify
 from associations.models import Activity, Association, province_for_postcode
 from core.tokens import new_nonce
 from events.models import EVENT_TIME_ZONE, Event
-from network.models import Network, NewsPost, Theme
+from network.models import Network, Theme
+from news.models import NewsPost
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, MailingList, Subscriber, Subscription
 
 SIZES = {"associations": 1_000, "news": 10_000, "events": 1_000, "subscribers": 50_000}

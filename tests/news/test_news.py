@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from associations.models import Association
-from network.models import NetworkMembership, NewsPost, Theme
+from network.models import NetworkMembership, Theme
 from network.permissions import Role
+from news.models import NewsPost
 from tests.factories import make_network
 from tests.helpers import with_mfa
 
@@ -190,3 +191,19 @@ def test_queries_do_not_grow_with_the_number_of_posts(client, world, path):
     for number in range(25):
         post(world["nta"], f"extra-{number}", themes=[world["theme"]], associations=[world["association"]])
     assert count() == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/beheer/network/newspost/", "/beheer/news/newspost/"),
+        (
+            "/beheer/network/newspost/12/change/?_changelist_filters=status",
+            "/beheer/news/newspost/12/change/?_changelist_filters=status",
+        ),
+        ("/beheer/network/newslink/", "/beheer/news/newslink/"),
+    ],
+)
+def test_the_news_admin_addresses_of_before_the_news_app_lead_to_the_new_ones(client, old, new):
+    response = client.get(old)
+    assert (response.status_code, response["Location"]) == (301, new)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from network import feeds, news_views
+from news import feeds
+from news import views as news_views
 
 app_name = "news"
 

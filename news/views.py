@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.listing import paginate, script_json
-from network.forms import NewsFilterForm
-from network.models import Document, NewsPost
+from network.models import Document
 from network.permissions import can_edit_network
+from news.forms import NewsFilterForm
+from news.models import NewsPost
 
 PER_PAGE = 10
 
@@ -27,7 +28,7 @@ def news_list(request):
     form = NewsFilterForm(request.GET or None, years=list(NewsPost.objects.public_years()))
     posts, status = form.apply(_public_posts())
     return render(
-        request, "network/news_list.html", {"form": form, "page": paginate(request, posts, PER_PAGE)}, status=status
+        request, "news/news_list.html", {"form": form, "page": paginate(request, posts, PER_PAGE)}, status=status
     )
 
 
@@ -62,7 +63,7 @@ def _render_post(request, post, preview=False):
         "structured_data": script_json(structured),
         "preview": preview,
     }
-    return render(request, "network/news_detail.html", context)
+    return render(request, "news/news_detail.html", context)
 
 
 @require_safe
@@ -89,6 +90,6 @@ def news_preview(request, pk):
         NewsPost.objects.select_related("network").prefetch_related("themes", "links", "attachments", "associations"),
         pk=pk,
     )
-    if not (request.user.has_perm("network.view_newspost") and can_edit_network(request.user, post.network_id)):
+    if not (request.user.has_perm("news.view_newspost") and can_edit_network(request.user, post.network_id)):
         raise PermissionDenied
     return _render_post(request, post, preview=not post.is_public)

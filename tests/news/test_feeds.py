@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
-from network.models import NewsPost, Theme
+from network.models import Theme
+from news.models import NewsPost
 from tests.factories import make_network
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,18 @@
+"""The news in the sitemap (core/sitemaps.py)."""
+
+from django.contrib.sitemaps import Sitemap
+
+from core.sitemaps import register
+from news.models import NewsPost
+
+
+class NewsSitemap(Sitemap):
+    def items(self):
+        return NewsPost.objects.published().only("slug", "publish_at", "updated_at")
+
+    def lastmod(self, post):
+        return post.updated_at
+
+
+def register_sections():
+    register("news", NewsSitemap)
