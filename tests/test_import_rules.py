@@ -6,6 +6,7 @@ code that is never run by a test too.
 """
 
 import ast
+import graphlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from tests.helpers import PROJECT_DIR
 
 # Every Django app of the project (INSTALLED_APPS without the other projects' apps).
-APPS = ["network", "associations", "events", "campaigns", "newsletter", "audit", "privacy"]
+APPS = ["network", "news", "associations", "events", "campaigns", "newsletter", "audit", "privacy"]
 
 RULES = [
     # The infrastructure serves every app and knows none of them, nor the composition root.
@@ -67,3 +68,43 @@ def test_the_checker_finds_a_forbidden_import(tmp_path):
         f"{room / 'templatetags' / 'lazy.py'}:3 imports config",
     ]
     assert forbidden_imports(room, ["privacy"]) == []
+
+
+# Migrations ------------------------------------------------------------------------------------
+
+
+def migration_dependencies(apps):
+    """{app: {apps its migrations depend on}} among `apps`, read from the migration files."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    depends = {app: set() for app in apps}
+    for (app, _name), migration in loader.disk_migrations.items():
+        if app in depends:
+            depends[app].update(dep[0] for dep in migration.dependencies if dep[0] in depends and dep[0] != app)
+    return depends
+
+
+def cycle(depends):
+    """A cycle of apps in `depends` ({app: {apps}}) as a list, or None."""
+    try:
+        tuple(graphlib.TopologicalSorter(depends).static_order())
+    except graphlib.CycleError as error:
+        return error.args[1]
+    return None
+
+
+def test_no_migration_cycle_between_apps():
+    depends = migration_dependencies(APPS)
+    assert cycle(depends) is None
+    # The rooms' arrows hold in the migrations too: the networks come first, the news after the content it links.
+    assert depends["network"] == set()
+    assert depends["news"] == {"network", "associations", "campaigns"}
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert cycle({"network": {"associations"}, "associations": {"network"}, "events": {"network"}}) in (
+        ["network", "associations", "network"],
+        ["associations", "network", "associations"],
+    )
+    assert cycle({"network": set(), "associations": {"network"}}) is None
