@@ -287,7 +287,7 @@ def document_upload_to(document, filename):
 
     Media are public files (served by the app behind nginx, or by a bucket): a draft's file
     must not be found by trying names. The app also refuses to serve a draft's file
-    (config/views.py); a bucket cannot, so there the random folder is what keeps it unseen.
+    (network/media.py); a bucket cannot, so there the random folder is what keeps it unseen.
     """
     return f"documents/{timezone.localdate():%Y}/{secrets.token_urlsafe(16)}/{filename}"
 
