@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from core.images import ResponsiveImageField, require_alt_text
+from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.richtext import RichTextField
 from core.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 from network.donations import validate_bic, validate_iban
@@ -66,15 +66,12 @@ class Network(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     mission = RichTextField(_("mission"))
-    logo = ResponsiveImageField(
-        _("logo"), upload_to="networks/", blank=True, width_field="logo_width", height_field="logo_height"
-    )
-    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_alt = models.CharField(
+    logo = image_field(_("logo"), upload_to="networks/", size_prefix="logo")
+    logo_width = image_size_field()
+    logo_height = image_size_field()
+    logo_alt = image_alt_field(
         _("logo alt text"),
         max_length=200,
-        blank=True,
         help_text=_("Describe the logo for people who cannot see it, usually the network's name."),
     )
     brand_colour = models.CharField(
@@ -234,12 +231,10 @@ class Partner(models.Model):
         blank=True,
         help_text=_("For example: with the support of the Flemish Government."),
     )
-    logo = ResponsiveImageField(
-        _("logo"), upload_to="partners/", blank=True, width_field="logo_width", height_field="logo_height"
-    )
-    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_alt = models.CharField(_("logo alt text"), max_length=200, blank=True)
+    logo = image_field(_("logo"), upload_to="partners/", size_prefix="logo")
+    logo_width = image_size_field()
+    logo_height = image_size_field()
+    logo_alt = image_alt_field(_("logo alt text"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -384,16 +379,11 @@ class NewsPost(models.Model):
     )
     lead = models.TextField(_("lead"), max_length=500, help_text=_("Two or three plain sentences: the essence."))
     body = RichTextField(_("text"))
-    hero_image = ResponsiveImageField(
-        _("image"), upload_to="news/", blank=True, width_field="hero_width", height_field="hero_height"
-    )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_alt = models.CharField(
-        _("image alt text"),
-        max_length=250,
-        blank=True,
-        help_text=_("What does the image show? Write it for someone who cannot see it."),
+    hero_image = image_field(_("image"), upload_to="news/", size_prefix="hero")
+    hero_width = image_size_field()
+    hero_height = image_size_field()
+    hero_alt = image_alt_field(
+        _("image alt text"), help_text=_("What does the image show? Write it for someone who cannot see it.")
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="news")
     associations = models.ManyToManyField(
