@@ -12,6 +12,7 @@ from associations.permissions import (
 )
 from associations.resources import AssociationResource
 from audit.actions import PublicationActions
+from core.admin import NoAddOrChangeAdminMixin
 
 
 class ActivityInline(admin.TabularInline):
@@ -26,7 +27,7 @@ class PhotoInline(admin.StackedInline):
     fields = ["image", "alt_text", "caption", "position"]
 
 
-class ProfileChangeInline(admin.TabularInline):
+class ProfileChangeInline(NoAddOrChangeAdminMixin, admin.TabularInline):
     """The record of who changed this profile: read-only, for the network's editors to follow."""
 
     model = ProfileChange
@@ -40,12 +41,6 @@ class ProfileChangeInline(admin.TabularInline):
     @admin.display(description=_("changed fields"))
     def changed_fields(self, obj):
         return ", ".join(obj.fields)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return True
@@ -105,7 +100,7 @@ class StoryAdmin(PublicationActions, AssociationScopedAdmin):
 
 
 @admin.register(ProfileChange)
-class ProfileChangeAdmin(AssociationScopedAdmin):
+class ProfileChangeAdmin(NoAddOrChangeAdminMixin, AssociationScopedAdmin):
     """Every recorded change, for the network's editors (read only)."""
 
     association_path = "association__"
@@ -117,12 +112,6 @@ class ProfileChangeAdmin(AssociationScopedAdmin):
     @admin.display(description=_("changed fields"))
     def changed_fields(self, obj):
         return ", ".join(obj.fields)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         # Records go with their association (whose delete page asks this), never one by one.

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.images import ResponsiveImageField, require_alt_text
+from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.richtext import RichTextField
 from network.models import Network, Theme
 
@@ -197,15 +197,11 @@ class Photo(models.Model):
     association = models.ForeignKey(
         Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = ResponsiveImageField(
-        _("photo"), upload_to="associations/", width_field="image_width", height_field="image_height"
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    alt_text = models.CharField(
-        _("alt text"),
-        max_length=250,
-        help_text=_("What does the photo show? Write it for someone who cannot see it."),
+    image = image_field(_("photo"), upload_to="associations/", size_prefix="image", blank=False)
+    image_width = image_size_field()
+    image_height = image_size_field()
+    alt_text = image_alt_field(
+        _("alt text"), blank=False, help_text=_("What does the photo show? Write it for someone who cannot see it.")
     )
     caption = models.CharField(_("caption"), max_length=250, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -239,12 +235,10 @@ class Story(models.Model):
         _("quote"), max_length=300, help_text=_("A sentence of the members, without quote marks.")
     )
     body = RichTextField(_("story"))
-    photo = ResponsiveImageField(
-        _("photo"), upload_to="stories/", blank=True, width_field="photo_width", height_field="photo_height"
-    )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_alt = models.CharField(_("photo alt text"), max_length=250, blank=True)
+    photo = image_field(_("photo"), upload_to="stories/", size_prefix="photo")
+    photo_width = image_size_field()
+    photo_height = image_size_field()
+    photo_alt = image_alt_field(_("photo alt text"))
     date = models.DateField(_("date"))
     published = models.BooleanField(_("published"), default=True)
 

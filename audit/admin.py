@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import permissions
 from audit.models import EMPTY, AuditEntry
+from core.admin import ReadOnlyAdminMixin
 from network.models import Network
 from network.permissions import network_ids
 
@@ -92,7 +93,7 @@ class DateFilter(admin.DateFieldListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["when", "who", "what", "kind", "object_name", "network", "changed_fields"]
     list_filter = [EventFilter, KindFilter, NetworkFilter, ("timestamp", DateFilter)]
     search_fields = ["object_repr"]
@@ -123,16 +124,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if obj is None:
             return permissions.may_read_trail(request.user)
         return permissions.may_read_entry(request.user, obj)
-
-    # The trail is a record: nobody, superusers included, adds, changes or deletes an entry.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
+from core.admin import NoAddOrChangeAdminMixin
 from core.csvexport import csv_download
 from network.models import Document
 from network.permissions import NetworkScopedAdmin, network_ids
@@ -152,7 +153,7 @@ class ConfirmedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
+class SignatureAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, NetworkScopedAdmin):
     """Signatures are the signers' own: staff read, export and erase them, never edit them."""
 
     network_lookup = "campaign__network_id"
@@ -164,12 +165,6 @@ class SignatureAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
     actions = ["export_csv", "personal_data"]
     fields = ["campaign", "name", "place", "email", "show_name", "consent_text", "created_at", "confirmed_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Export the selected signatures (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):

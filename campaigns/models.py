@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.images import ResponsiveImageField, require_alt_text
+from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.richtext import RichTextField
 from core.tokens import new_nonce
 from network.models import Document, Network, Theme
@@ -51,16 +51,11 @@ class Campaign(models.Model):
     is_example = models.BooleanField(_("example data"), default=False, editable=False)
     intro = models.TextField(_("introduction"), max_length=600, help_text=_("Two or three plain sentences."))
     body = RichTextField(_("text"), blank=True)
-    hero_image = ResponsiveImageField(
-        _("image"), upload_to="campaigns/", blank=True, width_field="hero_width", height_field="hero_height"
-    )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_alt = models.CharField(
-        _("image alt text"),
-        max_length=250,
-        blank=True,
-        help_text=_("What does the image show? Write it for someone who cannot see it."),
+    hero_image = image_field(_("image"), upload_to="campaigns/", size_prefix="hero")
+    hero_width = image_size_field()
+    hero_height = image_size_field()
+    hero_alt = image_alt_field(
+        _("image alt text"), help_text=_("What does the image show? Write it for someone who cannot see it.")
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="campaigns")
     documents = models.ManyToManyField(
@@ -172,17 +167,15 @@ class Face(models.Model):
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role or municipality"), max_length=160, blank=True)
     quote = models.TextField(_("quote"), max_length=600)
-    photo = ResponsiveImageField(
+    photo = image_field(
         _("photo"),
         upload_to="campaigns/faces/",
-        blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
+        size_prefix="photo",
         help_text=_("Only once the consent is recorded: before that, the photo is refused."),
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_alt = models.CharField(_("photo alt text"), max_length=250, blank=True)
+    photo_width = image_size_field()
+    photo_height = image_size_field()
+    photo_alt = image_alt_field(_("photo alt text"))
     consent_recorded = models.BooleanField(
         _("consent recorded"),
         default=False,

@@ -5,13 +5,14 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from config import views
-from core import search
+from core import media, search
 from core.sitemaps import SITEMAPS
 from events import views as event_views
+from newsletter import views as newsletter_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
+    path("healthz/worker", newsletter_views.healthz_worker, name="healthz_worker"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("privacy/", views.privacy, name="privacy"),
     # The admin signs in through allauth (email, second factor, rate limits).
@@ -35,7 +36,7 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", views.media, name="media"))
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", media.serve, name="media"))
 
 if settings.BENCH_BASELINE:
     urlpatterns.insert(0, path("bench/baseline/", views.bench_baseline, name="bench_baseline"))

@@ -4,17 +4,15 @@ import logging
 import sys
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
-from django.views.static import serve as static_serve
 
 from core.unavailable import DATABASE_UNAVAILABLE
 
@@ -32,24 +30,6 @@ def healthz(request):
     except DatabaseError as error:
         logger.warning("Health check failed: %s", error)
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-@never_cache
-@require_safe
-def healthz_worker(request):
-    """For monitoring, not for the load balancer: 200 while a background worker shows life, 503
-    when none did for WORKER_MAX_WAIT_SECONDS or a task waits that long (newsletter/worker.py).
-    The body is the short reason only."""
-    from newsletter.worker import worker_problem
-
-    try:
-        problem = worker_problem()
-    except DatabaseError as error:
-        logger.warning("Worker health check failed: %s", error)
-        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
-    if problem:
-        return HttpResponse(f"{problem}\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 
@@ -125,42 +105,4 @@ def service_unavailable(request):
     response = HttpResponse(loader.get_template("503.html").render({"site_network": None}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
-    return response
-
-
-# An SVG opened on its own is a document in which a browser runs script with this site's origin;
-# sandboxed, it has no origin and runs nothing. Shown with <img> (every logo here) a policy has no
-# effect: images never run script. deploy/nginx.conf sends the same header for /media/*.svg.
-MEDIA_SVG_POLICY = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
-
-
-@require_safe
-def media(request, path):
-    """Uploaded files. Stored names never change content (a new upload gets a new name), so they cache long.
-
-    A draft document's file is not found, except by staff who may edit it; published documents
-    are revalidated on every use, so taking one offline takes effect.
-    """
-    from network.models import Document
-    from network.permissions import can_edit_network
-
-    draft = None
-    if path.startswith("documents/"):
-        draft = Document.objects.filter(file=path, published=False).values_list("network_id", flat=True).first()
-        if draft is not None and not (
-            request.user.is_staff
-            and request.user.has_perm("network.view_document")
-            and can_edit_network(request.user, draft)
-        ):
-            raise Http404
-    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
-    if path.lower().endswith(".svg"):
-        response["Content-Security-Policy"] = MEDIA_SVG_POLICY
-    response["X-Content-Type-Options"] = "nosniff"
-    if draft is not None:
-        patch_cache_control(response, private=True, no_store=True)
-    elif path.startswith("documents/"):
-        patch_cache_control(response, public=True, no_cache=True)
-    else:
-        patch_cache_control(response, public=True, max_age=7 * 86400)
     return response

@@ -359,6 +359,37 @@ class ResponsiveImageField(models.ImageField):
         transaction.on_commit(delete, using=using)
 
 
+# A model's image is four fields, always the same way (Network.logo, NewsPost.hero_image, ...):
+#     logo = image_field(_("logo"), upload_to="networks/", size_prefix="logo")
+#     logo_width = image_size_field()
+#     logo_height = image_size_field()
+#     logo_alt = image_alt_field(_("logo alt text"), max_length=200)
+# Plain fields, so migrations see the same four columns as ever; require_alt_text() in the
+# model's clean() asks for the alt text once there is an image.
+
+
+def image_field(verbose_name, *, upload_to, size_prefix, blank=True, **options):
+    """A ResponsiveImageField that stores its size in `<size_prefix>_width` and `_height`."""
+    return ResponsiveImageField(
+        verbose_name,
+        upload_to=upload_to,
+        blank=blank,
+        width_field=f"{size_prefix}_width",
+        height_field=f"{size_prefix}_height",
+        **options,
+    )
+
+
+def image_size_field():
+    """An image's stored width or height: written on upload, never by hand."""
+    return models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+
+def image_alt_field(verbose_name, *, max_length=250, blank=True, help_text=""):
+    """An image's alt text, for people who cannot see it."""
+    return models.CharField(verbose_name, max_length=max_length, blank=blank, help_text=help_text)
+
+
 def require_alt_text(instance, image_field, alt_field):
     """Model clean() helper: an uploaded image needs its alt text."""
     if getattr(instance, image_field) and not getattr(instance, alt_field).strip():

@@ -9,7 +9,7 @@ with no Content-Security-Policy of ours (S3 cannot store one). So:
   not shown as a document that could run script. Shown with <img> (logos) it renders as ever.
 
 The SVG itself holds only what the allow-list keeps (core/svg.py). A CDN or web server in
-front of the bucket (AWS_S3_CUSTOM_DOMAIN) should also add the header config/views.py sends
+front of the bucket (AWS_S3_CUSTOM_DOMAIN) should also add the header core/media.py sends
 for media SVG (docs/deploy.md, "Media").
 """
 

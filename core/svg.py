@@ -20,7 +20,7 @@ declarations, no external references) and walked against what a static drawing n
 Refusing rather than quietly removing the active parts: a logo that silently lost an
 animation or a linked font would look different from what its designer made, and nobody
 would know why. Serving adds a second wall: media SVG carry `Content-Security-Policy: sandbox`
-(config/views.py, deploy/nginx.conf).
+(core/media.py, deploy/nginx.conf).
 """
 
 import re

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.actions import PublicationActions
+from core.admin import NoAddOrChangeAdminMixin
 from core.csvexport import csv_download
 from events.models import Event, Registration
 from events.registrations import notify_status_change, promote_waiting
@@ -56,7 +57,7 @@ def registrations_csv(registrations, filename):
     return csv_download(filename, REGISTRATION_COLUMNS, rows)
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(NoAddOrChangeAdminMixin, admin.TabularInline):
     """The event's registrations, read only: they come from the form on the site."""
 
     model = Registration
@@ -70,12 +71,6 @@ class RegistrationInline(admin.TabularInline):
     @admin.display(description=_("needs"))
     def needs(self, obj):
         return ", ".join(obj.needs)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("events.view_registration")
@@ -180,7 +175,7 @@ class EventNetworkFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
+class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, NetworkScopedAdmin):
     """Registrations of the events of the user's networks, to read and export; they come from the site's form."""
 
     network_lookup = "event__network_id"
@@ -210,12 +205,6 @@ class RegistrationAdmin(PersonalDataActionMixin, NetworkScopedAdmin):
     @admin.display(description=_("needs"))
     def needs_list(self, obj):
         return ", ".join(obj.needs)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

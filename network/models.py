@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from core.images import ResponsiveImageField, require_alt_text
+from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.richtext import RichTextField
 from core.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 from network.donations import validate_bic, validate_iban
@@ -65,15 +65,12 @@ class Network(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     mission = RichTextField(_("mission"))
-    logo = ResponsiveImageField(
-        _("logo"), upload_to="networks/", blank=True, width_field="logo_width", height_field="logo_height"
-    )
-    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_alt = models.CharField(
+    logo = image_field(_("logo"), upload_to="networks/", size_prefix="logo")
+    logo_width = image_size_field()
+    logo_height = image_size_field()
+    logo_alt = image_alt_field(
         _("logo alt text"),
         max_length=200,
-        blank=True,
         help_text=_("Describe the logo for people who cannot see it, usually the network's name."),
     )
     brand_colour = models.CharField(
@@ -233,12 +230,10 @@ class Partner(models.Model):
         blank=True,
         help_text=_("For example: with the support of the Flemish Government."),
     )
-    logo = ResponsiveImageField(
-        _("logo"), upload_to="partners/", blank=True, width_field="logo_width", height_field="logo_height"
-    )
-    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    logo_alt = models.CharField(_("logo alt text"), max_length=200, blank=True)
+    logo = image_field(_("logo"), upload_to="partners/", size_prefix="logo")
+    logo_width = image_size_field()
+    logo_height = image_size_field()
+    logo_alt = image_alt_field(_("logo alt text"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -286,7 +281,7 @@ def document_upload_to(document, filename):
 
     Media are public files (served by the app behind nginx, or by a bucket): a draft's file
     must not be found by trying names. The app also refuses to serve a draft's file
-    (config/views.py); a bucket cannot, so there the random folder is what keeps it unseen.
+    (network/media.py); a bucket cannot, so there the random folder is what keeps it unseen.
     """
     return f"documents/{timezone.localdate():%Y}/{secrets.token_urlsafe(16)}/{filename}"
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.images import ResponsiveImageField, require_alt_text
+from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.richtext import RichTextField
 from network.models import Document, Network, Theme
 
@@ -58,16 +58,11 @@ class NewsPost(models.Model):
     )
     lead = models.TextField(_("lead"), max_length=500, help_text=_("Two or three plain sentences: the essence."))
     body = RichTextField(_("text"))
-    hero_image = ResponsiveImageField(
-        _("image"), upload_to="news/", blank=True, width_field="hero_width", height_field="hero_height"
-    )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_alt = models.CharField(
-        _("image alt text"),
-        max_length=250,
-        blank=True,
-        help_text=_("What does the image show? Write it for someone who cannot see it."),
+    hero_image = image_field(_("image"), upload_to="news/", size_prefix="hero")
+    hero_width = image_size_field()
+    hero_height = image_size_field()
+    hero_alt = image_alt_field(
+        _("image alt text"), help_text=_("What does the image show? Write it for someone who cannot see it.")
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="news")
     associations = models.ManyToManyField(

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import NoAddOrChangeAdminMixin, ReadOnlyAdminMixin
 from core.csvexport import csv_download
 from network.permissions import NetworkScopedAdmin, network_ids
 from news.models import NewsPost
@@ -126,7 +127,7 @@ class ListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(ExportMixin, NetworkScopedAdmin):
+class SubscriptionAdmin(NoAddOrChangeAdminMixin, ExportMixin, NetworkScopedAdmin):
     """Subscriptions belong to the subscribers: staff read and export them, never edit them."""
 
     network_lookup = "mailing_list__network_id"
@@ -153,19 +154,13 @@ class SubscriptionAdmin(ExportMixin, NetworkScopedAdmin):
     def subscriber_name(self, obj):
         return obj.subscriber.name
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Export the selected subscriptions (CSV)"), permissions=["export"])
     def export_csv(self, request, queryset):
         return subscribers_csv("abonnees.csv", queryset)
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(PersonalDataActionMixin, admin.ModelAdmin):
+class SubscriberAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, admin.ModelAdmin):
     """For the superuser, to answer an erasure request by mail: deleting erases like the preferences page does."""
 
     list_display = ["email", "name", "created_at", "confirmed_at"]
@@ -179,12 +174,6 @@ class SubscriberAdmin(PersonalDataActionMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -407,7 +396,7 @@ class IssueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(NetworkScopedAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
     """The copies of the issues: read only, except the decision about an uncertain copy.
 
     Who may send a network's issues decides about their uncertain copies: send again, or mark as sent.
@@ -456,15 +445,6 @@ class DeliveryAdmin(NetworkScopedAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._may_send(request) and self._allowed(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_decide_permission(self, request):
         return self._may_send(request)

@@ -1,7 +1,11 @@
-"""The newsletter's public pages: sign-up, confirmation, leaving, preferences and the archive; a preview for staff."""
+"""The newsletter's public pages: sign-up, confirmation, leaving, preferences and the archive; a
+preview for staff; the health of the background worker that sends the issues, for monitoring."""
+
+import logging
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
@@ -20,11 +24,13 @@ from core.tokens import TokenError
 from network.models import Network
 from network.permissions import can_edit_network
 from network.sites import site_network
-from newsletter import subscribing
+from newsletter import subscribing, worker
 from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import CONSENT_TEXT, Issue, MailingList, Subscription
 from newsletter.sending import issue_content
 from newsletter.subscribing import PREFERENCES, preferences_url
+
+logger = logging.getLogger(__name__)
 
 # Issues per network on /nieuwsbrief/archief/; the network's own archive page has them all.
 ARCHIVE_LATEST = 5
@@ -240,3 +246,19 @@ def preview(request, pk):
         response = HttpResponse(render_to_string("newsletter/mail/issue.html", context, request=request))
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@never_cache
+@require_safe
+def healthz_worker(request):
+    """For monitoring, not for the load balancer: 200 while a background worker shows life, 503
+    when none did for WORKER_MAX_WAIT_SECONDS or a task waits that long (newsletter/worker.py).
+    The body is the short reason only."""
+    try:
+        problem = worker.worker_problem()
+    except DatabaseError as error:
+        logger.warning("Worker health check failed: %s", error)
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    if problem:
+        return HttpResponse(f"{problem}\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -1,8 +1,9 @@
 """The import rules of the rooms (docs/architecture.md, "Rooms"): config → apps → core, core → nothing.
 
 Each rule names a room (a package) and the packages its code must never import, at module
-level or inside a function alike. The checker reads the source with `ast`, so a rule holds for
-code that is never run by a test too.
+level or inside a function alike; config, which knows the apps, may import only their URLs,
+views and app configs (never their models). The checker reads the source with `ast`, so a
+rule holds for code that is never run by a test too.
 """
 
 import ast
@@ -25,6 +26,9 @@ RULES = [
     ("associations", ["campaigns", "newsletter"]),
 ]
 
+# The composition root wires each app in through these modules of it, never through its models.
+CONFIG_MAY_IMPORT = ["urls", "views", "apps"]
+
 
 def imported_modules(source):
     """(line, dotted name) of every absolute import in this source."""
@@ -36,6 +40,18 @@ def imported_modules(source):
             yield node.lineno, node.module
 
 
+def imported_names(source):
+    """(line, dotted name) of every absolute import, down to the name imported: `from events
+    import views` is events.views, `from network.models import Network` network.models.Network."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                yield node.lineno, f"{node.module}.{alias.name}"
+
+
 def forbidden_imports(room, forbidden):
     """Every import in the package directory `room` of a package named in `forbidden`."""
     found = []
@@ -43,6 +59,17 @@ def forbidden_imports(room, forbidden):
         for line, module in imported_modules(path.read_text(encoding="utf-8")):
             if module.split(".")[0] in forbidden:
                 found.append(f"{path}:{line} imports {module}")
+    return found
+
+
+def app_imports_outside(room, apps, allowed):
+    """Every import in the package directory `room` of an app's module other than `<app>.<allowed>`."""
+    found = []
+    for path in sorted(Path(room).rglob("*.py")):
+        for line, name in imported_names(path.read_text(encoding="utf-8")):
+            app, _, rest = name.partition(".")
+            if app in apps and rest.split(".")[0] not in allowed:
+                found.append(f"{path}:{line} imports {name}")
     return found
 
 
@@ -68,6 +95,32 @@ def test_the_checker_finds_a_forbidden_import(tmp_path):
         f"{room / 'templatetags' / 'lazy.py'}:3 imports config",
     ]
     assert forbidden_imports(room, ["privacy"]) == []
+
+
+def test_config_imports_the_apps_only_through_their_urls_views_and_app_configs():
+    assert app_imports_outside(PROJECT_DIR / "config", APPS, CONFIG_MAY_IMPORT) == []
+
+
+def test_the_checker_finds_an_app_module_config_may_not_import(tmp_path):
+    """An app's models (or any module but urls, views, apps) imported by config, in any spelling, is reported."""
+    room = tmp_path / "config"
+    room.mkdir()
+    (room / "urls.py").write_text(
+        "from core import media\nfrom events import views as event_views\nimport network.urls\n"
+        "from newsletter.views import healthz_worker\nfrom campaigns.apps import CampaignsConfig\n"
+    )
+    (room / "views.py").write_text(
+        "def media(request):\n    from network.models import Document\n    from newsletter import views, worker\n"
+    )
+    (room / "checks.py").write_text("import privacy\nimport audit.models\n")
+
+    assert app_imports_outside(room, APPS, CONFIG_MAY_IMPORT) == [
+        f"{room / 'checks.py'}:1 imports privacy",
+        f"{room / 'checks.py'}:2 imports audit.models",
+        f"{room / 'views.py'}:2 imports network.models.Document",
+        f"{room / 'views.py'}:3 imports newsletter.worker",
+    ]
+    assert app_imports_outside(room, ["associations"], CONFIG_MAY_IMPORT) == []
 
 
 # Migrations ------------------------------------------------------------------------------------

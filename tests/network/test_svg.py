@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext
 
-from config.views import MEDIA_SVG_POLICY
+from core.media import MEDIA_SVG_POLICY
 from core.svg import sanitize_svg
 from network.models import Document, Network
 from tests.helpers import PROJECT_DIR, with_mfa
