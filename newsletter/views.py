@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import ratelimit
+from core.forms import PublicPost, check_public_post
 from core.listing import paginate
 from core.mail import MailNotSent
 from core.pagecache import token_page
@@ -50,11 +50,12 @@ def subscribe(request):
     status = 200
     if request.method == "POST":
         form = SubscribeForm(request.POST, lists=lists)
-        if not form.is_valid():
+        outcome = check_public_post(request, form, scope="subscription")
+        if outcome is PublicPost.INVALID:
             status = 400
-        elif form.is_spam():
+        elif outcome is PublicPost.BOT:
             return redirect("newsletter:thanks")
-        elif not ratelimit.allow(request, "subscription", email=form.cleaned_data["email"]):
+        elif outcome is PublicPost.LIMITED:
             form.add_error(None, _("Too many sign-ups from here in a short time. Please try again in an hour."))
             status = 429
         else:
