@@ -142,16 +142,12 @@ def media(request, path):
     are revalidated on every use, so taking one offline takes effect.
     """
     from network.models import Document
-    from network.permissions import can_edit_network
+    from network.permissions import can_preview
 
     draft = None
     if path.startswith("documents/"):
-        draft = Document.objects.filter(file=path, published=False).values_list("network_id", flat=True).first()
-        if draft is not None and not (
-            request.user.is_staff
-            and request.user.has_perm("network.view_document")
-            and can_edit_network(request.user, draft)
-        ):
+        draft = Document.objects.filter(file=path, published=False).only("network_id").first()
+        if draft is not None and not can_preview(request.user, draft):
             raise Http404
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
     if path.lower().endswith(".svg"):

@@ -32,7 +32,7 @@ from events.registrations import (
     registration_for_token,
     seats_left,
 )
-from network.permissions import can_edit_network
+from network.permissions import can_preview
 
 PER_PAGE = 30
 FIRST_YEAR = 2000
@@ -133,9 +133,7 @@ def _visible_event(request, slug, queryset=None):
     if queryset is None:
         queryset = Event.objects.select_related("network")
     event = get_object_or_404(queryset, slug=slug)
-    if not event.published and not (
-        request.user.has_perm("events.view_event") and can_edit_network(request.user, event.network_id)
-    ):
+    if not event.published and not can_preview(request.user, event):
         raise Http404
     return event
 

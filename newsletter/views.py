@@ -18,7 +18,7 @@ from core.mail import MailNotSent
 from core.pagecache import token_page
 from core.tokens import TokenError
 from network.models import Network
-from network.permissions import can_edit_network
+from network.permissions import can_preview
 from network.sites import site_network
 from newsletter import subscribing
 from newsletter.forms import PreferencesForm, SubscribeForm
@@ -230,7 +230,7 @@ def issue_detail(request, network_slug, pk):
 def preview(request, pk):
     """Staff see an issue as the mail will look (HTML, or plain text with ?tekst=1), if it is of their network."""
     issue = get_object_or_404(Issue.objects.select_related("mailing_list__network"), pk=pk)
-    if not (request.user.has_perm("newsletter.view_issue") and can_edit_network(request.user, issue.network.pk)):
+    if not can_preview(request.user, issue):
         raise PermissionDenied
     context = {**issue_content(issue), "subject": issue.subject, "unsubscribe_url": "#", "preferences_url": "#"}
     if request.GET.get("tekst"):
