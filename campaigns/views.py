@@ -15,7 +15,8 @@ from campaigns.signing import (
     send_signature_mail,
     signature_for_token,
 )
-from core import pagecache, ratelimit
+from core import pagecache
+from core.forms import PublicPost, check_public_post
 from core.mail import MailNotSent
 from core.pagecache import token_page
 from core.tokens import TokenError
@@ -68,6 +69,31 @@ def signature_summary(campaign):
     }
 
 
+def _post_signature(request, campaign, form):
+    """Handle a posted signature: the status to show the form again with, or None for the thanks page.
+
+    A bot's post goes to the thanks page too, so it learns nothing.
+    """
+    if not campaign.accepts_signatures:
+        form.add_error(None, _("This campaign does not collect signatures (any more)."))
+        return 400
+    outcome = check_public_post(request, form, scope="signature")
+    if outcome is PublicPost.INVALID:
+        return 400
+    if outcome is PublicPost.BOT:
+        return None
+    if outcome is PublicPost.LIMITED:
+        form.add_error(None, _("Too many signatures from here in a short time. Please try again in an hour."))
+        return 429
+    signature = record_signature(campaign, form.cleaned_data)
+    try:
+        send_signature_mail(request, signature)
+    except MailNotSent:
+        form.add_error(None, _("We could not send you the confirmation mail just now. Please try again later."))
+        return 503
+    return None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign_detail(request, slug):
     campaign = _campaign(slug)
@@ -77,27 +103,9 @@ def campaign_detail(request, slug):
     status = 200
     if request.method == "POST":
         form = SignatureForm(request.POST)
-        if not campaign.accepts_signatures:
-            form.add_error(None, _("This campaign does not collect signatures (any more)."))
-            status = 400
-        elif not form.is_valid():
-            status = 400
-        elif form.is_spam():
+        status = _post_signature(request, campaign, form)
+        if status is None:
             return redirect("campaigns:thanks", slug=campaign.slug)
-        elif not ratelimit.allow(request, "signature", email=form.cleaned_data["email"]):
-            form.add_error(None, _("Too many signatures from here in a short time. Please try again in an hour."))
-            status = 429
-        else:
-            signature = record_signature(campaign, form.cleaned_data)
-            try:
-                send_signature_mail(request, signature)
-            except MailNotSent:
-                form.add_error(
-                    None, _("We could not send you the confirmation mail just now. Please try again later.")
-                )
-                status = 503
-            else:
-                return redirect("campaigns:thanks", slug=campaign.slug)
     context = {
         "campaign": campaign,
         "network": campaign.network,

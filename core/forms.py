@@ -1,4 +1,4 @@
-"""Forms infrastructure: the honeypot of every public form, and the form renderer.
+"""Forms infrastructure: the one flow of every public form post, its honeypot, and the form renderer.
 
 The renderer: Django's own form templates through Jinja2, every other one through Django templates.
 
@@ -10,10 +10,14 @@ compares the two). Templates only Django templates know (the admin's widgets, an
 widget) are still found there.
 """
 
+import enum
+
 from django import forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 from django.utils.translation import gettext_lazy as _
+
+from core import ratelimit
 
 
 class FormRenderer(BaseRenderer):
@@ -39,3 +43,27 @@ class HoneypotMixin(forms.Form):
 
     def is_spam(self):
         return bool(self.data.get("website"))
+
+
+class PublicPost(enum.Enum):
+    """What became of a public form post; the view answers each in its own words."""
+
+    INVALID = "invalid"
+    BOT = "bot"
+    LIMITED = "limited"
+    OK = "ok"
+
+
+def check_public_post(request, form, *, scope):
+    """Validate, then the honeypot, then the rate limit of `scope` (settings.RATE_LIMITS), in that order.
+
+    Counted only last: an invalid post (a typo, or a bot's junk with someone's address) and a
+    bot's post use up nobody's limit. `form` is a bound form with HoneypotMixin and an email field.
+    """
+    if not form.is_valid():
+        return PublicPost.INVALID
+    if form.is_spam():
+        return PublicPost.BOT
+    if not ratelimit.allow(request, scope, email=form.cleaned_data["email"]):
+        return PublicPost.LIMITED
+    return PublicPost.OK

@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagecache
+from core.forms import PublicPost, check_public_post
 from core.listing import paginate, script_json
 from core.pagecache import token_page
-from core.ratelimit import allow
 from core.tokens import TokenError, TokenExpired
 from events import ical
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm
@@ -32,7 +32,7 @@ from events.registrations import (
     registration_for_token,
     seats_left,
 )
-from network.permissions import can_edit_network
+from network.permissions import can_preview
 
 PER_PAGE = 30
 FIRST_YEAR = 2000
@@ -133,9 +133,7 @@ def _visible_event(request, slug, queryset=None):
     if queryset is None:
         queryset = Event.objects.select_related("network")
     event = get_object_or_404(queryset, slug=slug)
-    if not event.published and not (
-        request.user.has_perm("events.view_event") and can_edit_network(request.user, event.network_id)
-    ):
+    if not event.published and not can_preview(request.user, event):
         raise Http404
     return event
 
@@ -210,7 +208,7 @@ def _form_event(request, slug):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_form(request, slug):
-    """The site's registration form for an event: validate, then honeypot, then rate limit (STYLE.md).
+    """The site's registration form for an event, through the public form flow (core.forms.check_public_post).
 
     Every accepted post, for a new address or a known one, ends on the same thanks page;
     the mail tells the owner of the address the rest.
@@ -225,13 +223,13 @@ def registration_form(request, slug):
     if not context["open"]:
         context["refusal"] = _("Registration for this event is closed.")
         return render(request, "events/registration_form.html", context, status=409)
-    if not form.is_valid():
+    outcome = check_public_post(request, form, scope="registration")
+    if outcome is PublicPost.INVALID:
         context["seats_left"] = seats_left(event)
         return render(request, "events/registration_form.html", context, status=400)
-    if form.is_spam():
+    if outcome is PublicPost.BOT:
         return redirect("events:registration_thanks", slug=event.slug)
-    # Counted only now: invalid posts (typos, or a bot's junk with someone's address) use up nobody's limit.
-    if not allow(request, "registration", email=form.cleaned_data["email"]):
+    if outcome is PublicPost.LIMITED:
         context["refusal"] = _(
             "We received many registrations from you in a short time. Wait an hour and try again, or contact us."
         )

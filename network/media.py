@@ -2,18 +2,12 @@
 
 from core.media import Access
 from network.models import Document
-from network.permissions import can_edit_network
+from network.permissions import can_preview
 
 
 def document_access(request, path):
     """A draft's file is not found, except by staff who may edit it; a published one is public."""
-    draft = Document.objects.filter(file=path, published=False).values_list("network_id", flat=True).first()
+    draft = Document.objects.filter(file=path, published=False).only("network_id").first()
     if draft is None:
         return Access.PUBLIC
-    if (
-        request.user.is_staff
-        and request.user.has_perm("network.view_document")
-        and can_edit_network(request.user, draft)
-    ):
-        return Access.PRIVATE
-    return Access.HIDDEN
+    return Access.PRIVATE if can_preview(request.user, draft) else Access.HIDDEN

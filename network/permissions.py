@@ -84,6 +84,17 @@ def can_edit_network(user, network_id):
     return user.is_active and (user.is_superuser or network_id in network_ids(user))
 
 
+def can_preview(user, obj):
+    """May this user see `obj` before the public does: a draft post, an unpublished event or document, an issue.
+
+    The one rule for every preview: staff with the model's view permission, for an object of one of
+    their networks (`network_id`, or `network` for an object that reaches its network through another).
+    """
+    network_id = obj.network_id if hasattr(obj, "network_id") else obj.network.pk
+    permission = f"{obj._meta.app_label}.view_{obj._meta.model_name}"
+    return user.is_staff and user.has_perm(permission) and can_edit_network(user, network_id)
+
+
 class NetworkScopedAdmin(admin.ModelAdmin):
     """Admin for a model that belongs to a network: staff see and change only their networks' objects.
 

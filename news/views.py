@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from core.listing import paginate, script_json
 from network.models import Document
-from network.permissions import can_edit_network
+from network.permissions import can_preview
 from news.forms import NewsFilterForm
 from news.models import NewsPost
 
@@ -90,6 +90,6 @@ def news_preview(request, pk):
         NewsPost.objects.select_related("network").prefetch_related("themes", "links", "attachments", "associations"),
         pk=pk,
     )
-    if not (request.user.has_perm("news.view_newspost") and can_edit_network(request.user, post.network_id)):
+    if not can_preview(request.user, post):
         raise PermissionDenied
     return _render_post(request, post, preview=not post.is_public)

@@ -16,13 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import ratelimit
+from core.forms import PublicPost, check_public_post
 from core.listing import paginate
 from core.mail import MailNotSent
 from core.pagecache import token_page
 from core.tokens import TokenError
 from network.models import Network
-from network.permissions import can_edit_network
+from network.permissions import can_preview
 from network.sites import site_network
 from newsletter import subscribing, worker
 from newsletter.forms import PreferencesForm, SubscribeForm
@@ -56,11 +56,12 @@ def subscribe(request):
     status = 200
     if request.method == "POST":
         form = SubscribeForm(request.POST, lists=lists)
-        if not form.is_valid():
+        outcome = check_public_post(request, form, scope="subscription")
+        if outcome is PublicPost.INVALID:
             status = 400
-        elif form.is_spam():
+        elif outcome is PublicPost.BOT:
             return redirect("newsletter:thanks")
-        elif not ratelimit.allow(request, "subscription", email=form.cleaned_data["email"]):
+        elif outcome is PublicPost.LIMITED:
             form.add_error(None, _("Too many sign-ups from here in a short time. Please try again in an hour."))
             status = 429
         else:
@@ -235,7 +236,7 @@ def issue_detail(request, network_slug, pk):
 def preview(request, pk):
     """Staff see an issue as the mail will look (HTML, or plain text with ?tekst=1), if it is of their network."""
     issue = get_object_or_404(Issue.objects.select_related("mailing_list__network"), pk=pk)
-    if not (request.user.has_perm("newsletter.view_issue") and can_edit_network(request.user, issue.network.pk)):
+    if not can_preview(request.user, issue):
         raise PermissionDenied
     context = {**issue_content(issue), "subject": issue.subject, "unsubscribe_url": "#", "preferences_url": "#"}
     if request.GET.get("tekst"):
