@@ -3,11 +3,10 @@
 from django.db.models import Q
 from django.urls import reverse
 
-from core.home import home_section, theme_section
+from core.home import register_home_section, register_theme_section
 from network.models import Document, NewsPost
 
 
-@home_section(10)
 def regional_networks(request, network):
     """The regional networks that belong to this one."""
     children = list(network.children.all())
@@ -16,14 +15,12 @@ def regional_networks(request, network):
     return None
 
 
-@home_section(90)
 def donate_call(request, network):
     if network.iban:
         return {"template": "network/sections/donate_call.html", "network": network}
     return None
 
 
-@theme_section(10)
 def theme_pages(request, theme):
     pages = list(theme.pages.published().select_related("network").order_by("network__position", "position"))
     if pages:
@@ -31,7 +28,6 @@ def theme_pages(request, theme):
     return None
 
 
-@theme_section(80)
 def theme_documents(request, theme):
     documents = list(theme.documents.published().exclude(kind=Document.Kind.LOGO).select_related("network")[:20])
     if documents:
@@ -43,7 +39,6 @@ def _news(queryset):
     return list(queryset.select_related("network").order_by("-publish_at", "-pk")[:3])
 
 
-@home_section(40)
 def latest_news(request, network):
     """The network's latest public posts; the main network's home shows those of its regional networks too."""
     scope = Q(network=network) | Q(network__parent=network) if network.parent_id is None else Q(network=network)
@@ -54,10 +49,19 @@ def latest_news(request, network):
     return None
 
 
-@theme_section(20)
 def theme_news(request, theme):
     posts = _news(NewsPost.objects.published().filter(themes=theme))
     if posts:
         more = reverse("news:list") + f"?thema={theme.slug}"
         return {"template": "network/sections/latest_news.html", "posts": posts, "more_url": more}
     return None
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    register_home_section(10, regional_networks)
+    register_home_section(40, latest_news)
+    register_home_section(90, donate_call)
+    register_theme_section(10, theme_pages)
+    register_theme_section(20, theme_news)
+    register_theme_section(80, theme_documents)

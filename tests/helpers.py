@@ -174,3 +174,11 @@ def one_quote_escaping(html):
     """HTML with quotes escaped one way: Jinja2 (the form renderer, core/forms.py) writes
     ' and " as &#39; and &#34;, Django's templates as &#x27; and &quot;."""
     return html.replace("&#x27;", "&#39;").replace("&#34;", "&quot;")
+
+
+def project_apps():
+    """The project's own Django apps (their package lies in the repository), core included: a new
+    app is found without being named anywhere."""
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if Path(config.path).resolve().parent == PROJECT_DIR]
