@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.owners import Owner
 from core.richtext import RichTextField
 from core.tokens import new_nonce
 from network.models import Network, Theme
@@ -111,6 +112,8 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
+    owner = Owner("network", public=True)
+
     class Status(models.TextChoices):
         SCHEDULED = "gepland", _("Takes place")
         POSTPONED = "uitgesteld", _("Postponed")
@@ -382,6 +385,11 @@ class Registration(models.Model):
     mailed link does it get a seat (or a place on the waiting list), so made-up addresses take
     no seats. Pending registrations count nowhere and expire with the confirmation link.
     """
+
+    # Shown only as the free seats on the event's page. A save cannot tell whether the confirmed seats
+    # changed (a pending post changes nothing, a cancellation of a confirmed seat does), so
+    # events/registrations.py says so itself: `_seats_changed` calls pagecache.key_changed("event", pk).
+    owner = Owner("event__network", public=False)
 
     class Status(models.TextChoices):
         PENDING = "onbevestigd", _("Not confirmed yet")

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.images import ResponsiveImageField, require_alt_text
+from core.owners import Owner
 from core.richtext import RichTextField
 from core.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 from network.donations import validate_bic, validate_iban
@@ -51,6 +52,7 @@ class NetworkQuerySet(models.QuerySet):
 
 
 class Network(models.Model):
+    owner = Owner("pk", public=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, help_text=_("For example NTA, BPA or TPA."))
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -165,6 +167,8 @@ class Network(models.Model):
 
 
 class Theme(models.Model):
+    # Shared by all networks.
+    owner = Owner(None, public=True)
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -193,6 +197,7 @@ def validate_page_slug(value):
 
 
 class Page(models.Model):
+    owner = Owner("network", public=True)
     network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="pages")
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=80, validators=[validate_page_slug])
@@ -220,6 +225,8 @@ class Page(models.Model):
 
 
 class Partner(models.Model):
+    owner = Owner("network", public=True)
+
     class Kind(models.TextChoices):
         FUNDER = "funder", _("Funder")
         PARTNER = "partner", _("Partner")
@@ -257,6 +264,8 @@ class Partner(models.Model):
 class NetworkMembership(models.Model):
     """Links a staff user to a network whose content they may edit (see network/permissions.py)."""
 
+    owner = Owner("network", public=False)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="network_memberships"
     )
@@ -293,6 +302,8 @@ def document_upload_to(document, filename):
 
 
 class Document(models.Model):
+    owner = Owner("network", public=True)
+
     class Kind(models.TextChoices):
         POLICY = "dossier", _("Policy dossier")
         POSITION = "standpunt", _("Position")
@@ -361,6 +372,8 @@ class NewsPostQuerySet(models.QuerySet):
 
 
 class NewsPost(models.Model):
+    owner = Owner("network", public=True)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -449,6 +462,8 @@ class NewsPost(models.Model):
 
 class NewsLink(models.Model):
     """A link to read more elsewhere, under a news post."""
+
+    owner = Owner("post__network", public=True)
 
     post = models.ForeignKey(NewsPost, verbose_name=_("news post"), on_delete=models.CASCADE, related_name="links")
     label = models.CharField(_("label"), max_length=150)
