@@ -96,9 +96,7 @@ class EventQuerySet(models.QuerySet):
 
     def of_network(self, network):
         """The events of a network; the main network's (no parent) include those of its regional networks."""
-        if network.parent_id is None:
-            return self.filter(Q(network=network) | Q(network__parent=network))
-        return self.filter(network=network)
+        return self.filter(network.with_regional_networks())
 
     def with_format(self, event_format):
         has_place, has_link = ~Q(place_name=""), ~Q(online_url="")

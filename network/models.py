@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -149,6 +150,15 @@ class Network(models.Model):
             ("Bluesky", self.bluesky_url),
         ]
         return [(label, url) for label, url in links if url]
+
+    def with_regional_networks(self, path="network"):
+        """A filter for the content this network's pages show, reached through `path`: its own, and for
+        the main network (it has no parent) its regional networks' too. The page cache makes a
+        network's parent stale along with it for this reason (network/pagecache_rules.py)."""
+        scope = Q(**{path: self})
+        if self.parent_id is None:
+            scope |= Q(**{f"{path}__parent": self})
+        return scope
 
     def stylesheet_url(self):
         version = self.brand_colour.lstrip("#").lower()

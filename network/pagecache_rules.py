@@ -25,6 +25,7 @@ RULES = {
 
 
 def _parent_id(network_id):
+    # The parent's pages show this network's content too (Network.with_regional_networks).
     from network.models import Network
 
     return Network.objects.filter(pk=network_id).values_list("parent_id", flat=True).first()

@@ -1,6 +1,5 @@
 """The network app's sections on home and theme pages (see core/home.py)."""
 
-from django.db.models import Q
 from django.urls import reverse
 
 from core.home import register_home_section, register_theme_section
@@ -41,8 +40,7 @@ def _news(queryset):
 
 def latest_news(request, network):
     """The network's latest public posts; the main network's home shows those of its regional networks too."""
-    scope = Q(network=network) | Q(network__parent=network) if network.parent_id is None else Q(network=network)
-    posts = _news(NewsPost.objects.published().filter(scope))
+    posts = _news(NewsPost.objects.published().filter(network.with_regional_networks()))
     if posts:
         more = reverse("news:list") + ("" if network.parent_id is None else f"?netwerk={network.slug}")
         return {"template": "network/sections/latest_news.html", "posts": posts, "more_url": more}
