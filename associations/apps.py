@@ -7,6 +7,9 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Associations")
 
     def ready(self):
-        from associations import sections, sitemaps  # noqa: F401
+        from associations import personal_data, search, sections, sitemaps
 
-        sitemaps.register_sections()
+        search.register()
+        sections.register()
+        sitemaps.register()
+        personal_data.register()

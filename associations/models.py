@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
+from core.owners import Owner
 from core.richtext import RichTextField
 from network.models import Network, Theme
 
@@ -83,6 +84,7 @@ class AssociationQuerySet(models.QuerySet):
 
 
 class Association(models.Model):
+    owner = Owner("network", public=True)
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.PROTECT, related_name="associations"
     )
@@ -176,6 +178,8 @@ class Association(models.Model):
 class Activity(models.Model):
     """Something an association does again and again, e.g. a weekly meeting on Tuesday morning."""
 
+    owner = Owner("association__network", public=True)
+
     association = models.ForeignKey(
         Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="activities"
     )
@@ -194,6 +198,7 @@ class Activity(models.Model):
 
 
 class Photo(models.Model):
+    owner = Owner("association__network", public=True)
     association = models.ForeignKey(
         Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="photos"
     )
@@ -225,6 +230,8 @@ class StoryQuerySet(models.QuerySet):
 
 class Story(models.Model):
     """ "Vereniging in beeld": an association in the spotlight, in the words of its members."""
+
+    owner = Owner("association__network", public=True)
 
     association = models.ForeignKey(
         Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="stories"
@@ -262,6 +269,8 @@ class Story(models.Model):
 class AssociationMembership(models.Model):
     """Links a user to an association whose profile they may edit (see associations/permissions.py)."""
 
+    owner = Owner("association__network", public=False)
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -284,6 +293,9 @@ class AssociationMembership(models.Model):
 
 class ProfileChange(models.Model):
     """Who changed which fields of an association's profile, and when."""
+
+    # An editor's proposed change: public only once staff apply it.
+    owner = Owner("association__network", public=False)
 
     association = models.ForeignKey(
         Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="changes"

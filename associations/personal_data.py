@@ -1,13 +1,13 @@
 """Personal data in the associations app: who may edit an association and who changed its profile,
-and an association's contact address (see privacy/registry.py)."""
+and an association's contact address (see core/personaldata.py)."""
 
 from django.utils.translation import gettext_lazy
 
 from associations.models import Association
-from privacy.registry import ANONYMISED, KEPT, Kind, UserOwnedKind, describe, register
+from core import personaldata
+from core.personaldata import ANONYMISED, KEPT, Kind, UserOwnedKind, describe
 
 
-@register
 class AssociationMemberships(UserOwnedKind):
     key = "associations.associationmembership"
     label = gettext_lazy("Association memberships")
@@ -19,7 +19,6 @@ class AssociationMemberships(UserOwnedKind):
         return describe(membership, "association")
 
 
-@register
 class ProfileChanges(UserOwnedKind):
     key = "associations.profilechange"
     label = gettext_lazy("Association profile changes you made")
@@ -37,7 +36,6 @@ class ProfileChanges(UserOwnedKind):
         return len(records)
 
 
-@register
 class AssociationContacts(Kind):
     """An association's contact address is published on its profile on purpose: mentioned, never erased.
 
@@ -58,3 +56,8 @@ class AssociationContacts(Kind):
 
     def erase(self, records, subject):
         return 0
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    personaldata.register(AssociationMemberships, ProfileChanges, AssociationContacts)

@@ -1,12 +1,11 @@
 """The associations app's sections on home and theme pages (see core/home.py)."""
 
 from associations.models import Story
-from core.home import home_section, theme_section
+from core.home import register_home_section, register_theme_section
 
 THEME_SECTION_LIMIT = 12
 
 
-@home_section(20)
 def story_spotlight(request, network):
     """Vereniging in beeld: the latest published story of one of this network's active associations."""
     story = (
@@ -21,7 +20,6 @@ def story_spotlight(request, network):
     return None
 
 
-@theme_section(30)
 def theme_associations(request, theme):
     """Active associations working on this theme, with a link to all of them in the directory."""
     associations = list(
@@ -30,3 +28,9 @@ def theme_associations(request, theme):
     if associations:
         return {"template": "associations/section_theme.html", "associations": associations, "theme": theme}
     return None
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    register_home_section(20, story_spotlight)
+    register_theme_section(30, theme_associations)

@@ -1,9 +1,9 @@
-"""The associations app's sections of /sitemap.xml (core/sitemaps.py), registered in AssociationsConfig.ready()."""
+"""The associations app's sections of /sitemap.xml (see core/sitemaps.py)."""
 
 from django.contrib.sitemaps import Sitemap
 
 from associations.models import Association, Story
-from core.sitemaps import register
+from core import sitemaps
 
 
 class AssociationSitemap(Sitemap):
@@ -24,6 +24,7 @@ class StorySitemap(Sitemap):
         return story.date
 
 
-def register_sections():
-    register("associations", AssociationSitemap)
-    register("stories", StorySitemap)
+def register():
+    """Called by the app's AppConfig.ready()."""
+    sitemaps.register("associations", AssociationSitemap)
+    sitemaps.register("stories", StorySitemap)

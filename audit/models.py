@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audit.recording import REDACTED, Event
+from core.owners import Owner
 
 # Shown for a value that is empty (an en dash).
 EMPTY = "\u2013"
@@ -34,6 +35,9 @@ class AuditEntryQuerySet(models.QuerySet):
 
 class AuditEntry(LogEntry):
     """An entry of django-auditlog's log, as the audit trail shows it: read only, in Dutch, with its network."""
+
+    # Staff-only; an entry's network is in its additional data, not a link.
+    owner = Owner(None, public=False)
 
     Event = Event
     ACTION_EVENTS = {

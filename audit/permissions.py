@@ -23,7 +23,7 @@ def readable_models(user):
     return [
         model
         for model in models
-        if registry.config_for(model).network is not None
+        if registry.network_path(model) is not None
         and user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
     ]
 

@@ -1,5 +1,6 @@
-"""What the audit trail records, in one place: every content and permission model, how an entry
-finds its network, which fields stay out, which are kept without their values, and which publishes.
+"""What the audit trail records, in one place: every content and permission model, which fields stay
+out, which are kept without their values, and which publishes. An entry finds its network through
+the model's owner declaration (core/owners.py).
 
 django-auditlog does the recording (signals on save, delete and many-to-many changes);
 `AuditlogMiddleware` makes the signed-in staff member the actor. Models holding personal data of
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 from auditlog.registry import auditlog
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
+
+from core.owners import owner_of
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,6 @@ class Publication:
 @dataclass(frozen=True)
 class Audited:
     model: str
-    # Attribute path from an object to its network's id; None: shared by all networks (superusers only).
-    network: str | None = "network_id"
     # Derived or bookkeeping fields (image sizes, counters, timestamps): their changes are noise.
     exclude: tuple = ()
     # Only these fields, when given (for models that are mostly something else, such as users).
@@ -48,8 +48,8 @@ class Audited:
 ON = Publication("published", published=(True,), offline=False)
 
 AUDITED = [
-    Audited("network.Network", network="pk", exclude=("logo_width", "logo_height")),
-    Audited("network.Theme", network=None),
+    Audited("network.Network", exclude=("logo_width", "logo_height")),
+    Audited("network.Theme"),
     Audited("network.Page", exclude=("updated_at",), m2m=("themes",), publication=ON),
     Audited("network.Partner", exclude=("logo_width", "logo_height")),
     Audited("network.Document", exclude=("size",), m2m=("themes",), publication=ON),
@@ -59,7 +59,7 @@ AUDITED = [
         m2m=("themes", "associations", "attachments"),
         publication=Publication("status", published=("published",), offline="draft"),
     ),
-    Audited("news.NewsLink", network="post.network_id"),
+    Audited("news.NewsLink"),
     Audited("network.NetworkMembership"),
     Audited(
         "associations.Association",
@@ -69,12 +69,10 @@ AUDITED = [
         # Inactive associations are hidden from the site: switching it is taking them offline.
         publication=Publication("is_active", published=(True,), offline=False),
     ),
-    Audited("associations.Activity", network="association.network_id"),
-    Audited("associations.Photo", network="association.network_id", exclude=("image_width", "image_height")),
-    Audited(
-        "associations.Story", network="association.network_id", exclude=("photo_width", "photo_height"), publication=ON
-    ),
-    Audited("associations.AssociationMembership", network="association.network_id"),
+    Audited("associations.Activity"),
+    Audited("associations.Photo", exclude=("image_width", "image_height")),
+    Audited("associations.Story", exclude=("photo_width", "photo_height"), publication=ON),
+    Audited("associations.AssociationMembership"),
     Audited(
         "events.Event",
         exclude=("uid", "starts_at", "ends_at", "created_at", "updated_at"),
@@ -87,19 +85,17 @@ AUDITED = [
         m2m=("themes",),
         publication=Publication("is_published", published=(True,), offline=False),
     ),
-    Audited("campaigns.KeyDate", network="campaign.network_id"),
+    Audited("campaigns.KeyDate"),
     Audited(
         "campaigns.Face",
-        network="campaign.network_id",
         exclude=("photo_width", "photo_height"),
         private=("name", "role", "quote", "photo", "photo_alt"),
         anonymous=True,
     ),
-    Audited("campaigns.CampaignDocument", network="campaign.network_id"),
+    Audited("campaigns.CampaignDocument"),
     Audited("newsletter.MailingList", exclude=("unsubscribed_count", "erased_count")),
     Audited(
         "newsletter.Issue",
-        network="mailing_list.network_id",
         exclude=("created_at", "updated_at", "sending_started_at", "sent_at", "recipient_count"),
         m2m=("news_posts", "events"),
         publication=Publication("status", published=("sending", "sent"), offline=None, event="sent"),
@@ -107,7 +103,6 @@ AUDITED = [
     # Who may do what: the permission flags and roles of staff accounts, nothing else of them.
     Audited(
         "auth.User",
-        network=None,
         include=("is_active", "is_staff", "is_superuser"),
         m2m=("groups", "user_permissions"),
     ),
@@ -130,23 +125,19 @@ def publication_of(model):
     return audited.publication if audited else None
 
 
-def network_id_of(obj, path):
-    """Follow `path` ("campaign.network_id") from `obj`; None where a link is missing."""
-    value = obj
-    for name in path.split("."):
-        if value is None:
-            return None
-        try:
-            value = getattr(value, name)
-        except ObjectDoesNotExist:
-            return None
-    return value
+def network_path(model):
+    """The attribute path from an object to its network's id ("campaign.network_id"); None: shared by all
+    networks or a staff account (their entries are the superusers')."""
+    owner = owner_of(model)
+    return owner.attribute if owner else None
 
 
-def _additional_data(path):
+def _additional_data(model):
+    owner = owner_of(model)
+
     def get_additional_data(self):
         """Stored with every audit entry of this object (django-auditlog calls it): its network."""
-        return {"network_id": network_id_of(self, path) if path else None}
+        return {"network_id": owner.network_id(self) if owner else None}
 
     return get_additional_data
 
@@ -161,6 +152,6 @@ def register_all():
             exclude_fields=list(audited.exclude),
             m2m_fields=set(audited.m2m),
         )
-        # django-auditlog asks the object itself for `additional_data`; the network path lives here.
-        model.get_additional_data = _additional_data(audited.network)
+        # django-auditlog asks the object itself for `additional_data`; the network comes from the model's owner.
+        model.get_additional_data = _additional_data(model)
         _registered[model] = audited

@@ -156,7 +156,6 @@ class ConfirmedFilter(admin.SimpleListFilter):
 class SignatureAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, NetworkScopedAdmin):
     """Signatures are the signers' own: staff read, export and erase them, never edit them."""
 
-    network_lookup = "campaign__network_id"
     list_display = ["name", "place", "email", "campaign", "show_name", "created_at", "confirmed_at"]
     list_filter = [SignatureCampaignFilter, ConfirmedFilter, "show_name"]
     search_fields = ["name", "email", "place"]

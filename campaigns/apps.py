@@ -7,4 +7,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from campaigns import sections  # noqa: F401
+        from campaigns import personal_data, search, sections, sitemaps
+
+        search.register()
+        sections.register()
+        sitemaps.register()
+        personal_data.register()

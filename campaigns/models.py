@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
+from core.owners import Owner
 from core.richtext import RichTextField
 from core.tokens import new_nonce
 from network.models import Document, Network, Theme
@@ -30,6 +31,8 @@ class CampaignQuerySet(models.QuerySet):
 
 
 class Campaign(models.Model):
+    owner = Owner("network", public=True)
+
     class Status(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
         RUNNING = "running", _("Running")
@@ -123,6 +126,7 @@ class Campaign(models.Model):
 
 
 class KeyDate(models.Model):
+    owner = Owner("campaign__network", public=True)
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="key_dates"
     )
@@ -162,6 +166,8 @@ class Face(models.Model):
     form refuses it before, save() refuses it from code, and a database constraint holds it.
     Withdrawing the consent means clearing the photo too, which deletes its files.
     """
+
+    owner = Owner("campaign__network", public=True)
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="faces")
     name = models.CharField(_("name"), max_length=120)
@@ -218,6 +224,7 @@ class Face(models.Model):
 
 
 class CampaignDocument(models.Model):
+    owner = Owner("campaign__network", public=True)
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE)
     document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.CASCADE)
     version = models.CharField(_("version"), max_length=40, blank=True, help_text=_("E.g. 1.0 or 'tweede druk'."))
@@ -254,6 +261,8 @@ def place_label(text):
 
 
 class Signature(models.Model):
+    # Confirmed signatures show as the campaign's count, names and tally.
+    owner = Owner("campaign__network", public=True)
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="signatures"
     )

@@ -1,12 +1,12 @@
-"""Personal data of the campaigns: supporters' signatures (see privacy/registry.py)."""
+"""Personal data of the campaigns: supporters' signatures (see core/personaldata.py)."""
 
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Signature
-from privacy.registry import Kind, describe, register
+from core import personaldata
+from core.personaldata import Kind, describe
 
 
-@register
 class Signatures(Kind):
     key = "campaigns.signature"
     label = gettext_lazy("Campaign signatures")
@@ -28,3 +28,8 @@ class Signatures(Kind):
             "created_at",
             "confirmed_at",
         )
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    personaldata.register(Signatures)

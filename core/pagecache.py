@@ -10,13 +10,15 @@ the whole site, and one per narrow key ("campaign:12", "event:7"). A stored page
 generations it was built from; when something it shows changes, that generation goes up and
 every page built from it is stale at once, on every app server sharing the cache.
 
-Which change makes which pages stale is declared once, per model, in RULES (filled by the apps:
-network/pagecache_rules.py; the rule kinds are below): the pages
-of the object's network (and of the parent network, whose pages show its regional networks'
-content), every page, the site-wide parts, only the pages that declared a narrow key (a
-confirmed signature changes its campaign's tally and nothing else), or no page at all (a
-pending signature, a subscriber). Every model of the project's apps must be declared
-(tests/test_pagecache.py); a model that is not falls back to the whole site, never to nothing.
+Which change makes which pages stale follows from each model's owner declaration
+(core/owners.py): public content of a network makes the pages of that network (and of the parent
+network, whose pages show its regional networks' content) stale, shared public content (themes)
+the site-wide parts, and what is not public no page at all (a subscriber, a pending
+registration). RULES holds only the exceptions, declared by the apps (network/pagecache_rules.py;
+the rule kinds are below): every page for networks and partners, only the pages that declared a
+narrow key for a signature (a confirmed one changes its campaign's tally and nothing else). Every
+model of the project's apps must have a declaration (tests/test_pagecache.py); a model without
+one in an app whose other models have one falls back to the whole site, never to nothing.
 
 A page says which networks it shows with `depends_on(request, network)`; a page that does not
 say depends on all of them. A page that shows something narrower (a campaign's tally, an
@@ -31,15 +33,16 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import get_language_from_request
+
+from core.owners import follow, owner_of
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +51,6 @@ PREFIX = "page"
 # v2: pages stored before token pages were refused (a newsletter confirmation page among them)
 # are never served after an upgrade.
 BODY_PREFIX = f"{PREFIX}:body:v2"
-# The apps whose models can show on public pages: each of their models has a rule in RULES
-# (both filled by declare()).
-APPS = set()
 
 
 def _no_parent(network_id):
@@ -287,19 +287,6 @@ class PageCacheMiddleware:
 # Which changes make which pages stale ------------------------------------------------------
 
 
-def _follow(instance, path):
-    """The value at `path` ("campaign.network_id") from `instance`; None where a link is missing."""
-    value = instance
-    for name in path.split("."):
-        if value is None:
-            return None
-        try:
-            value = getattr(value, name)
-        except ObjectDoesNotExist:  # deleted along with its parent (a cascade)
-            return None
-    return value
-
-
 @dataclass(frozen=True)
 class EveryPage:
     """Shown in every page's header or footer (network names and colours, funders)."""
@@ -324,7 +311,7 @@ class OfNetwork:
 
     def changed(self, instance):
         # No network found (a link missing): the whole site, never nothing.
-        content_changed(_follow(instance, self.path))
+        content_changed(follow(instance, self.path))
 
 
 @dataclass(frozen=True)
@@ -341,7 +328,7 @@ class Narrow:
 
     def changed(self, instance):
         if self.shown is None or self.shown(instance):
-            pk = _follow(instance, self.path)
+            pk = follow(instance, self.path)
             if pk is not None:
                 key_changed(self.kind, pk)
 
@@ -354,35 +341,45 @@ class NoPublicPage:
         pass
 
 
-# Every model of APPS, by label, with its rule: declared by the apps (network/pagecache_rules.py).
+# The exceptions to the rule each model's owner declaration implies, by label: declared by the
+# apps (network/pagecache_rules.py).
 RULES = {}
 
 
-def declare(app_labels, rules):
-    """Declare which apps' models can show on public pages, and the rule of each of their models."""
-    APPS.update(app_labels)
+def declare(rules):
+    """Declare the rules of the models whose changes the owner declaration does not describe."""
     RULES.update(rules)
 
 
-def undeclared_models():
-    """Labels of the models of APPS without a rule: each would make the whole site stale on every save."""
+def rule_for(model):
+    """The rule of a model: its exception in RULES, else what its owner declaration implies; None: not watched."""
+    label = model._meta.label_lower
+    if label in RULES:
+        return RULES[label]
+    owner = owner_of(model)
+    if owner is None:
+        return None
+    if not owner.public:
+        return NoPublicPage()
+    if owner.attribute is None:
+        return SiteWide()
+    return OfNetwork(owner.attribute)
+
+
+@lru_cache(maxsize=1)
+def _watched_apps():
+    """The apps with owner declarations: a model of theirs without one is a forgotten declaration."""
     from django.apps import apps
 
-    return sorted(
-        model._meta.label_lower
-        for model in apps.get_models()
-        if model._meta.app_label in APPS and model._meta.label_lower not in RULES
-    )
+    return frozenset(model._meta.app_label for model in apps.get_models() if owner_of(model) is not None)
 
 
 def _changed(sender, instance, **kwargs):
-    if sender._meta.app_label not in APPS:
-        return
-    label = sender._meta.label_lower
-    rule = RULES.get(label)
+    rule = rule_for(sender)
     if rule is None:
-        logger.warning("No page-cache rule for %s: every page is rebuilt (declare it in RULES)", label)
-        bump(SITE)
+        if sender._meta.app_label in _watched_apps():
+            logger.warning("No owner declared on %s: every page is rebuilt (see core/owners.py)", sender._meta.label)
+            bump(SITE)
         return
     rule.changed(instance)
 

@@ -1,10 +1,12 @@
 """The sitemap of every public page, served at /sitemap.xml and named in robots.txt.
 
-Each section is a Sitemap class in `SITEMAPS`, registered by the app whose pages it lists,
-in its AppConfig.ready() (network/sitemaps.py, associations/sitemaps.py, ...):
+Each section is a Sitemap class in `SITEMAPS`, registered by the app whose pages it lists, from
+the `register()` of its sitemaps.py that its AppConfig.ready() calls:
 
-    from core.sitemaps import register
-    register("campaigns", CampaignSitemap)
+    from core import sitemaps
+
+    def register():
+        sitemaps.register("campaigns", CampaignSitemap)
 
 A section's queries do not grow with the content (one query for its items, one to count
 them). Documents are files, not pages: they stay out, because crawlers and the browser

@@ -178,7 +178,6 @@ class EventNetworkFilter(admin.SimpleListFilter):
 class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, NetworkScopedAdmin):
     """Registrations of the events of the user's networks, to read and export; they come from the site's form."""
 
-    network_lookup = "event__network_id"
     list_display = ["name", "event", "people", "group_reason", "needs_list", "status", "created_at"]
     list_filter = [EventNetworkFilter, "status", "needs_transport", "needs_childcare", "needs_diet"]
     search_fields = ["name", "email", "association", "event__title"]

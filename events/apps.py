@@ -7,9 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self):
-        from core.sitemaps import register
-        from events import search, sections  # noqa: F401
-        from events.sitemaps import EventPagesSitemap, EventSitemap
+        from events import personal_data, search, sections, sitemaps
 
-        register("events-pages", EventPagesSitemap)
-        register("events", EventSitemap)
+        search.register()
+        sections.register()
+        sitemaps.register()
+        personal_data.register()

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.owners import Owner
 from core.richtext import RichTextField
 from core.tokens import new_nonce
 from network.models import Network, Theme
@@ -95,9 +96,7 @@ class EventQuerySet(models.QuerySet):
 
     def of_network(self, network):
         """The events of a network; the main network's (no parent) include those of its regional networks."""
-        if network.parent_id is None:
-            return self.filter(Q(network=network) | Q(network__parent=network))
-        return self.filter(network=network)
+        return self.filter(network.with_regional_networks())
 
     def with_format(self, event_format):
         has_place, has_link = ~Q(place_name=""), ~Q(online_url="")
@@ -111,6 +110,8 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
+    owner = Owner("network", public=True)
+
     class Status(models.TextChoices):
         SCHEDULED = "gepland", _("Takes place")
         POSTPONED = "uitgesteld", _("Postponed")
@@ -382,6 +383,11 @@ class Registration(models.Model):
     mailed link does it get a seat (or a place on the waiting list), so made-up addresses take
     no seats. Pending registrations count nowhere and expire with the confirmation link.
     """
+
+    # Shown only as the free seats on the event's page. A save cannot tell whether the confirmed seats
+    # changed (a pending post changes nothing, a cancellation of a confirmed seat does), so
+    # events/registrations.py says so itself: `_seats_changed` calls pagecache.key_changed("event", pk).
+    owner = Owner("event__network", public=False)
 
     class Status(models.TextChoices):
         PENDING = "onbevestigd", _("Not confirmed yet")

@@ -1,14 +1,14 @@
-"""Personal data of the calendar: registrations for events (see privacy/registry.py)."""
+"""Personal data of the calendar: registrations for events (see core/personaldata.py)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import personaldata
+from core.personaldata import Kind, describe
 from events import registrations
 from events.models import Registration
-from privacy.registry import Kind, describe, register
 
 
-@register
 class Registrations(Kind):
     key = "events.registration"
     label = gettext_lazy("Event registrations")
@@ -43,3 +43,8 @@ class Registrations(Kind):
         for registration in records:
             registrations.erase(registration=registration)
         return len(records)
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    personaldata.register(Registrations)

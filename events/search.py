@@ -16,13 +16,15 @@ def describe(event):
     return Result(event.title, event.get_absolute_url(), tuple(meta))
 
 
-register_kind(
-    "agenda",
-    label=_("Calendar"),
-    queryset=lambda: Event.objects.published().select_related("network"),
-    fields={"A": ["title"], "B": ["intro", "place_name", "municipality"], "C": ["description", "audience"]},
-    describe=describe,
-    snippet_fields=["intro", "description"],
-    position=30,
-    stored=True,
-)
+def register():
+    """Called by the app's AppConfig.ready()."""
+    register_kind(
+        "agenda",
+        label=_("Calendar"),
+        queryset=lambda: Event.objects.published().select_related("network"),
+        fields={"A": ["title"], "B": ["intro", "place_name", "municipality"], "C": ["description", "audience"]},
+        describe=describe,
+        snippet_fields=["intro", "description"],
+        position=30,
+        stored=True,
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from core.home import home_section, theme_section
+from core.home import register_home_section, register_theme_section
 from events.models import Event
 
 SECTION_SIZE = 4
@@ -12,7 +12,6 @@ def _upcoming(queryset):
     return list(queryset.published().upcoming().select_related("network")[:SECTION_SIZE])
 
 
-@home_section(30)
 def upcoming_events(request, network):
     """The network's next events; the main network's home shows those of its regional networks too."""
     events = _upcoming(Event.objects.of_network(network))
@@ -22,7 +21,6 @@ def upcoming_events(request, network):
     return None
 
 
-@theme_section(25)
 def theme_events(request, theme):
     """The next events on this theme, of every network."""
     events = _upcoming(Event.objects.filter(themes=theme))
@@ -30,3 +28,9 @@ def theme_events(request, theme):
         more = reverse("events:list") + f"?thema={theme.slug}"
         return {"template": "events/section_upcoming.html", "events": events, "more_url": more}
     return None
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    register_home_section(30, upcoming_events)
+    register_theme_section(25, theme_events)

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import timezone
 
+from core import sitemaps
 from events.models import EVENT_TIME_ZONE, Event
 
 
@@ -27,3 +28,9 @@ class EventSitemap(Sitemap):
 
     def lastmod(self, event):
         return event.updated_at
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    sitemaps.register("events-pages", EventPagesSitemap)
+    sitemaps.register("events", EventSitemap)

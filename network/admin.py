@@ -22,7 +22,6 @@ class PartnerInline(admin.TabularInline):
 
 @admin.register(Network)
 class NetworkAdmin(NetworkScopedAdmin):
-    network_lookup = "pk"
     list_display = ["name", "short_name", "region", "parent", "domain"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}

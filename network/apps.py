@@ -8,14 +8,18 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self):
+        import network.signals  # noqa: F401 (its receivers)
         from core import media, pagecache
-        from network import pagecache_rules, search, sections, signals, sitemaps  # noqa: F401
+        from network import pagecache_rules, personal_data, search, sections, sitemaps
         from network.media import document_access
         from network.permissions import sync_roles
 
+        search.register()
+        sections.register()
+        sitemaps.register()
+        personal_data.register()
         pagecache_rules.declare()
         pagecache.connect()
-        sitemaps.register_sections()
         media.register_guard("documents/", document_access)
 
         post_migrate.connect(sync_roles, dispatch_uid="network.sync_roles")

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
+from core.owners import Owner
 from core.richtext import RichTextField
 from core.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 from network.donations import validate_bic, validate_iban
@@ -50,6 +52,7 @@ class NetworkQuerySet(models.QuerySet):
 
 
 class Network(models.Model):
+    owner = Owner("pk", public=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, help_text=_("For example NTA, BPA or TPA."))
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -144,6 +147,15 @@ class Network(models.Model):
         ]
         return [(label, url) for label, url in links if url]
 
+    def with_regional_networks(self, path="network"):
+        """A filter for the content this network's pages show, reached through `path`: its own, and for
+        the main network (it has no parent) its regional networks' too. The page cache makes a
+        network's parent stale along with it for this reason (network/pagecache_rules.py)."""
+        scope = Q(**{path: self})
+        if self.parent_id is None:
+            scope |= Q(**{f"{path}__parent": self})
+        return scope
+
     def stylesheet_url(self):
         version = self.brand_colour.lstrip("#").lower()
         return reverse("network:stylesheet", kwargs={"slug": self.slug}) + f"?v={version}"
@@ -161,6 +173,8 @@ class Network(models.Model):
 
 
 class Theme(models.Model):
+    # Shared by all networks.
+    owner = Owner(None, public=True)
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -189,6 +203,7 @@ def validate_page_slug(value):
 
 
 class Page(models.Model):
+    owner = Owner("network", public=True)
     network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="pages")
     title = models.CharField(_("title"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=80, validators=[validate_page_slug])
@@ -216,6 +231,8 @@ class Page(models.Model):
 
 
 class Partner(models.Model):
+    owner = Owner("network", public=True)
+
     class Kind(models.TextChoices):
         FUNDER = "funder", _("Funder")
         PARTNER = "partner", _("Partner")
@@ -250,6 +267,8 @@ class Partner(models.Model):
 
 class NetworkMembership(models.Model):
     """Links a staff user to a network whose content they may edit (see network/permissions.py)."""
+
+    owner = Owner("network", public=False)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="network_memberships"
@@ -287,6 +306,8 @@ def document_upload_to(document, filename):
 
 
 class Document(models.Model):
+    owner = Owner("network", public=True)
+
     class Kind(models.TextChoices):
         POLICY = "dossier", _("Policy dossier")
         POSITION = "standpunt", _("Position")

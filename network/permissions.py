@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.owners import owner_of
+
 
 class Role:
     NETWORK_EDITOR = "Netwerkredacteur"
@@ -98,25 +100,24 @@ def can_preview(user, obj):
 class NetworkScopedAdmin(admin.ModelAdmin):
     """Admin for a model that belongs to a network: staff see and change only their networks' objects.
 
-    `network_lookup` is the path from the model to its network's id, e.g. "network_id"
-    or "association__network_id".
+    The way from the model to its network is the model's owner declaration (core/owners.py).
     """
 
-    network_lookup = "network_id"
     # Editors type "www.example.org"; https is what every site here speaks (and Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @property
+    def owner(self):
+        return owner_of(self.model)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.network_lookup}__in": network_ids(request.user)})
+        return queryset.filter(**{f"{self.owner.lookup}__in": network_ids(request.user)})
 
     def object_network_id(self, obj):
-        value = obj
-        for part in self.network_lookup.split("__"):
-            value = getattr(value, part, None)
-        return value
+        return self.owner.network_id(obj)
 
     def _allowed(self, request, obj):
         return obj is None or can_edit_network(request.user, self.object_network_id(obj))

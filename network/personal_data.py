@@ -1,13 +1,13 @@
 """Personal data in the networks app: staff's network memberships and a network's
-contact address (see privacy/registry.py)."""
+contact address (see core/personaldata.py)."""
 
 from django.utils.translation import gettext_lazy
 
+from core import personaldata
+from core.personaldata import KEPT, Kind, UserOwnedKind, describe
 from network.models import Network
-from privacy.registry import KEPT, Kind, UserOwnedKind, describe, register
 
 
-@register
 class NetworkMemberships(UserOwnedKind):
     key = "network.networkmembership"
     label = gettext_lazy("Network memberships")
@@ -19,7 +19,6 @@ class NetworkMemberships(UserOwnedKind):
         return describe(membership, "network")
 
 
-@register
 class NetworkContacts(Kind):
     """A network's contact address is the organisation's, public by design: mentioned, never erased.
 
@@ -40,3 +39,8 @@ class NetworkContacts(Kind):
 
     def erase(self, records, subject):
         return 0
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    personaldata.register(NetworkMemberships, NetworkContacts)

@@ -1,13 +1,9 @@
-"""The network app's kinds in the site search (core/search.py): associations, pages and documents.
-
-Imported by NetworkConfig.ready(), so they are registered before the first search.
-"""
+"""The network app's kinds in the site search (core/search.py): pages and documents."""
 
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association
 from core.search import Result, register_kind
 from network.models import Document, Page
 
@@ -16,44 +12,32 @@ def _date(value):
     return formats.date_format(timezone.localdate(value) if hasattr(value, "tzinfo") else value, "DATE_FORMAT")
 
 
-register_kind(
-    "verenigingen",
-    label=_("Associations"),
-    queryset=lambda: Association.objects.active().select_related("network"),
-    fields={"A": ["name"], "B": ["intro", "municipality"], "C": ["description"]},
-    describe=lambda association: Result(
-        association.name,
-        association.get_absolute_url(),
-        (association.network.short_name, f"{association.postcode} {association.municipality}"),
-    ),
-    snippet_fields=["intro", "description"],
-    position=20,
-    stored=True,
-)
-register_kind(
-    "paginas",
-    label=_("Pages"),
-    queryset=lambda: Page.objects.published().select_related("network"),
-    fields={"A": ["title"], "B": ["intro"], "C": ["body"]},
-    describe=lambda page: Result(page.title, page.get_absolute_url(), (page.network.short_name,)),
-    position=30,
-    stored=True,
-)
-register_kind(
-    "documenten",
-    label=_("Documents"),
-    queryset=lambda: Document.objects.published().select_related("network"),
-    fields={"A": ["title"], "B": ["description"]},
-    describe=lambda document: Result(
-        document.title,
-        document.file.url,
-        (
-            document.network.short_name,
-            document.get_kind_display(),
-            _date(document.date),
-            f"{document.format}, {filesizeformat(document.size)}",
+def register():
+    """Called by the app's AppConfig.ready()."""
+    register_kind(
+        "paginas",
+        label=_("Pages"),
+        queryset=lambda: Page.objects.published().select_related("network"),
+        fields={"A": ["title"], "B": ["intro"], "C": ["body"]},
+        describe=lambda page: Result(page.title, page.get_absolute_url(), (page.network.short_name,)),
+        position=30,
+        stored=True,
+    )
+    register_kind(
+        "documenten",
+        label=_("Documents"),
+        queryset=lambda: Document.objects.published().select_related("network"),
+        fields={"A": ["title"], "B": ["description"]},
+        describe=lambda document: Result(
+            document.title,
+            document.file.url,
+            (
+                document.network.short_name,
+                document.get_kind_display(),
+                _date(document.date),
+                f"{document.format}, {filesizeformat(document.size)}",
+            ),
         ),
-    ),
-    position=40,
-    stored=True,
-)
+        position=40,
+        stored=True,
+    )

@@ -1,10 +1,9 @@
 """The network app's sections on home and theme pages (see core/home.py)."""
 
-from core.home import home_section, theme_section
+from core.home import register_home_section, register_theme_section
 from network.models import Document
 
 
-@home_section(10)
 def regional_networks(request, network):
     """The regional networks that belong to this one."""
     children = list(network.children.all())
@@ -13,14 +12,12 @@ def regional_networks(request, network):
     return None
 
 
-@home_section(90)
 def donate_call(request, network):
     if network.iban:
         return {"template": "network/sections/donate_call.html", "network": network}
     return None
 
 
-@theme_section(10)
 def theme_pages(request, theme):
     pages = list(theme.pages.published().select_related("network").order_by("network__position", "position"))
     if pages:
@@ -28,9 +25,16 @@ def theme_pages(request, theme):
     return None
 
 
-@theme_section(80)
 def theme_documents(request, theme):
     documents = list(theme.documents.published().exclude(kind=Document.Kind.LOGO).select_related("network")[:20])
     if documents:
         return {"template": "network/sections/theme_documents.html", "documents": documents}
     return None
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    register_home_section(10, regional_networks)
+    register_home_section(90, donate_call)
+    register_theme_section(10, theme_pages)
+    register_theme_section(80, theme_documents)

@@ -1,10 +1,11 @@
-"""The network app's sections of /sitemap.xml (core/sitemaps.py), registered in NetworkConfig.ready()."""
+"""The network app's sections of /sitemap.xml (see core/sitemaps.py)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.urls import reverse
 
-from core.sitemaps import register, reverses
+from core import sitemaps
+from core.sitemaps import reverses
 from network.models import Network, Page, Theme
 
 # Pages without an object of their own, by URL name; a name that does not reverse is skipped.
@@ -64,8 +65,9 @@ class ThemeSitemap(Sitemap):
         return Theme.objects.only("slug")
 
 
-def register_sections():
-    register("pages", FixedPageSitemap)
-    register("networks", NetworkSitemap)
-    register("network-pages", PageSitemap)
-    register("themes", ThemeSitemap)
+def register():
+    """Called by the app's AppConfig.ready()."""
+    sitemaps.register("pages", FixedPageSitemap)
+    sitemaps.register("networks", NetworkSitemap)
+    sitemaps.register("network-pages", PageSitemap)
+    sitemaps.register("themes", ThemeSitemap)

@@ -7,6 +7,9 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from news import search, sections, sitemaps  # noqa: F401
+        from news import personal_data, search, sections, sitemaps
 
-        sitemaps.register_sections()
+        search.register()
+        sections.register()
+        sitemaps.register()
+        personal_data.register()

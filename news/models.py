@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
+from core.owners import Owner
 from core.richtext import RichTextField
 from network.models import Document, Network, Theme
 
@@ -35,6 +36,8 @@ class NewsPostQuerySet(models.QuerySet):
 
 
 class NewsPost(models.Model):
+    owner = Owner("network", public=True)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -119,6 +122,8 @@ class NewsPost(models.Model):
 
 class NewsLink(models.Model):
     """A link to read more elsewhere, under a news post."""
+
+    owner = Owner("post__network", public=True)
 
     post = models.ForeignKey(NewsPost, verbose_name=_("news post"), on_delete=models.CASCADE, related_name="links")
     label = models.CharField(_("label"), max_length=150)

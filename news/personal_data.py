@@ -1,11 +1,11 @@
-"""Personal data in the news: the posts a staff member wrote (see privacy/registry.py)."""
+"""Personal data in the news: the posts a staff member wrote (see core/personaldata.py)."""
 
 from django.utils.translation import gettext_lazy
 
-from privacy.registry import ANONYMISED, UserOwnedKind, describe, register
+from core import personaldata
+from core.personaldata import ANONYMISED, UserOwnedKind, describe
 
 
-@register
 class NewsWritten(UserOwnedKind):
     key = "news.newspost"
     label = gettext_lazy("News posts you wrote")
@@ -21,3 +21,8 @@ class NewsWritten(UserOwnedKind):
     def erase(self, records, subject):
         # The post stays; its author is the anonymised account (privacy/personal_data.py).
         return len(records)
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    personaldata.register(NewsWritten)

@@ -2,7 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 
-from core.sitemaps import register
+from core import sitemaps
 from news.models import NewsPost
 
 
@@ -14,5 +14,6 @@ class NewsSitemap(Sitemap):
         return post.updated_at
 
 
-def register_sections():
-    register("news", NewsSitemap)
+def register():
+    """Called by the app's AppConfig.ready()."""
+    sitemaps.register("news", NewsSitemap)

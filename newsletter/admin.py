@@ -130,7 +130,6 @@ class ListFilter(admin.SimpleListFilter):
 class SubscriptionAdmin(NoAddOrChangeAdminMixin, ExportMixin, NetworkScopedAdmin):
     """Subscriptions belong to the subscribers: staff read and export them, never edit them."""
 
-    network_lookup = "mailing_list__network_id"
     list_display = ["subscriber", "subscriber_name", "mailing_list", "status", "confirmed_at", "unsubscribed_at"]
     list_filter = [ListFilter, "status"]
     search_fields = ["subscriber__email", "subscriber__name"]
@@ -205,7 +204,6 @@ class IssueForm(forms.ModelForm):
 
 @admin.register(Issue)
 class IssueAdmin(NetworkScopedAdmin):
-    network_lookup = "mailing_list__network_id"
     form = IssueForm
     change_form_template = "newsletter/admin/issue_change_form.html"
     list_display = ["subject", "mailing_list", "state", "sent_at", "progress", "preview_link"]
@@ -402,7 +400,6 @@ class DeliveryAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
     Who may send a network's issues decides about their uncertain copies: send again, or mark as sent.
     """
 
-    network_lookup = "issue__mailing_list__network_id"
     list_display = ["subscriber", "issue", "status", "explanation", "attempts", "handed_over_at", "sent_at", "error"]
     list_filter = ["status", IssueFilter]
     list_select_related = ["subscriber", "issue"]

@@ -7,8 +7,7 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from core.sitemaps import register
-        from newsletter.sitemaps import IssueSitemap, NewsletterPagesSitemap
+        from newsletter import personal_data, sitemaps
 
-        register("newsletter-pages", NewsletterPagesSitemap)
-        register("newsletter-issues", IssueSitemap)
+        sitemaps.register()
+        personal_data.register()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.owners import Owner
 from core.tokens import new_nonce
 from network.models import Network
 from news.models import NewsPost
@@ -30,6 +31,7 @@ CONSENT_TEXT = _(
 
 
 class MailingList(models.Model):
+    owner = Owner("network", public=True)
     network = models.ForeignKey(
         Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="mailing_lists"
     )
@@ -61,6 +63,9 @@ class MailingList(models.Model):
 
 class Subscriber(models.Model):
     """One email address. The nonce goes into every link for it; erasure deletes the row and so every link."""
+
+    # A person, on the lists of any network.
+    owner = Owner(None, public=False)
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     name = models.CharField(_("name"), max_length=120, blank=True)
@@ -97,6 +102,8 @@ class SubscriptionQuerySet(models.QuerySet):
 
 
 class Subscription(models.Model):
+    owner = Owner("mailing_list__network", public=False)
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -139,6 +146,8 @@ class IssueQuerySet(models.QuerySet):
 
 
 class Issue(models.Model):
+    owner = Owner("mailing_list__network", public=True)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENDING = "sending", _("Sending")
@@ -245,6 +254,8 @@ class Delivery(models.Model):
     connection before the end of the message), with `next_attempt_at` as the earliest retry.
     """
 
+    owner = Owner("issue__mailing_list__network", public=False)
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SENDING = "sending", _("Being sent")
@@ -330,6 +341,9 @@ class WorkerHeartbeat(models.Model):
     Each worker process updates its row every few seconds and deletes it when it stops; /healthz/worker
     (newsletter/worker.py) answers 503 when no row is recent. Not shown in the admin.
     """
+
+    # The background worker's sign of life.
+    owner = Owner(None, public=False)
 
     worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
     host = models.CharField(_("machine"), max_length=255)

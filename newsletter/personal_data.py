@@ -1,5 +1,5 @@
 """Personal data of the newsletter: subscribers, their lists and the copies sent to them, and the
-issues a staff member wrote (see privacy/registry.py).
+issues a staff member wrote (see core/personaldata.py).
 
 Erasure goes through `subscribing.erase`, the same path as the preferences page: the address,
 the name and every subscription go, the lists count one erasure each, and the copies sent
@@ -10,12 +10,12 @@ import re
 
 from django.utils.translation import gettext_lazy
 
+from core import personaldata
+from core.personaldata import ANONYMISED, REMOVED, Kind, UserOwnedKind, describe
 from newsletter import subscribing
 from newsletter.models import Delivery, Subscriber, Subscription
-from privacy.registry import ANONYMISED, REMOVED, Kind, UserOwnedKind, describe, register
 
 
-@register
 class Subscribers(Kind):
     key = "newsletter.subscriber"
     label = gettext_lazy("Newsletter subscriber")
@@ -34,7 +34,6 @@ class Subscribers(Kind):
         return len(records)
 
 
-@register
 class Subscriptions(Kind):
     key = "newsletter.subscription"
     label = gettext_lazy("Newsletter subscriptions")
@@ -67,7 +66,6 @@ class Subscriptions(Kind):
         return len(records)
 
 
-@register
 class Deliveries(Kind):
     key = "newsletter.delivery"
     label = gettext_lazy("Newsletter issues sent to you")
@@ -93,7 +91,6 @@ class Deliveries(Kind):
         return len(records)
 
 
-@register
 class IssuesWritten(UserOwnedKind):
     key = "newsletter.issue"
     label = gettext_lazy("Newsletter issues you wrote")
@@ -110,3 +107,8 @@ class IssuesWritten(UserOwnedKind):
     def erase(self, records, subject):
         # The issue stays; its author is the anonymised account (privacy/personal_data.py).
         return len(records)
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    personaldata.register(Subscribers, Subscriptions, Deliveries, IssuesWritten)

@@ -1,6 +1,9 @@
+"""The newsletter's pages in /sitemap.xml (see core/sitemaps.py)."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from core import sitemaps
 from network.models import Network
 from newsletter.models import Issue
 
@@ -25,3 +28,9 @@ class IssueSitemap(Sitemap):
 
     def lastmod(self, issue):
         return issue.sent_at
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    sitemaps.register("newsletter-pages", NewsletterPagesSitemap)
+    sitemaps.register("newsletter-issues", IssueSitemap)

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy.registry import ANONYMISED, REMOVED, Kind, UserOwnedKind, describe, register
+from core import personaldata
+from core.personaldata import ANONYMISED, REMOVED, Kind, UserOwnedKind, describe
 
 
-@register
 class StaffAccounts(Kind):
     key = "auth.user"
     label = gettext_lazy("Staff accounts")
@@ -76,7 +76,6 @@ def anonymise_user(user):
     user.user_permissions.clear()
 
 
-@register
 class EmailAddresses(Kind):
     key = "account.emailaddress"
     label = gettext_lazy("Sign-in email addresses")
@@ -97,7 +96,6 @@ class EmailAddresses(Kind):
         return describe(address, "email", "verified", "primary", **{_("confirmation mails sent"): sent})
 
 
-@register
 class SecondFactors(UserOwnedKind):
     key = "mfa.authenticator"
     label = gettext_lazy("Second factors for signing in")
@@ -109,7 +107,6 @@ class SecondFactors(UserOwnedKind):
         return describe(authenticator, "type", "created_at", "last_used_at")
 
 
-@register
 class SignInSessions(UserOwnedKind):
     key = "usersessions.usersession"
     label = gettext_lazy("Signed-in sessions (address and browser)")
@@ -120,7 +117,6 @@ class SignInSessions(UserOwnedKind):
         return describe(session, "ip", "user_agent", "created_at", "last_seen_at")
 
 
-@register
 class Sessions(Kind):
     key = "sessions.session"
     label = gettext_lazy("Open sessions")
@@ -144,7 +140,6 @@ class Sessions(Kind):
         return describe(session, "expire_date")
 
 
-@register
 class BackgroundTasks(Kind):
     key = "django_tasks_database.dbtaskresult"
     label = gettext_lazy("Background tasks")
@@ -195,7 +190,6 @@ def _entries_about(entry_model, pk_field, subject):
     return entry_model.objects.filter(condition)
 
 
-@register
 class AdminActions(UserOwnedKind):
     """What a staff member did in the admin. Kept: the entries then name "verwijderd-<id>"."""
 
@@ -226,7 +220,6 @@ class AdminActions(UserOwnedKind):
         return len(entries)
 
 
-@register
 class AdminEntriesAboutYou(Kind):
     """The admin's history of the person's own records: the names in it go."""
 
@@ -281,7 +274,6 @@ def _entries_naming(subject):
     return _audit_entries().objects.annotate(changes_as_text=Cast("changes", TextField())).filter(condition)
 
 
-@register
 class AuditActions(Kind):
     """What a staff member changed, from the audit trail. Kept, without their address and IP address."""
 
@@ -318,7 +310,6 @@ class AuditActions(Kind):
         )
 
 
-@register
 class AuditEntriesAboutYou(Kind):
     """The audit trail's entries about the person's own records (erasure's own included): their values go.
     Entries about other records that name the person (a news post's author) lose that name."""
@@ -354,3 +345,19 @@ class AuditEntriesAboutYou(Kind):
         fields = ["object_repr", "changes", "changes_text", "serialized_data", "additional_data"]
         _audit_entries().objects.bulk_update([*about, *naming], fields)
         return len(about) + len(naming)
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    personaldata.register(
+        StaffAccounts,
+        EmailAddresses,
+        SecondFactors,
+        SignInSessions,
+        Sessions,
+        BackgroundTasks,
+        AdminActions,
+        AdminEntriesAboutYou,
+        AuditActions,
+        AuditEntriesAboutYou,
+    )

@@ -1,50 +1,39 @@
 """Everything the site stores about an email address, across every app: find it, export it, erase it.
 
-Each app declares the kinds of personal data it holds in its own `personal_data.py`: a
-subclass of `Kind` per kind, registered with `@register`, that finds the records for an
-address, describes one record for the export and erases them. The privacy app imports
-those modules when it starts (privacy/apps.py). tests/privacy/test_coverage.py fails when
-a model holding personal data is covered by no kind.
+Each app declares the kinds of personal data it holds in its own `personal_data.py` and
+registers them in core's registry (core/personaldata.py) from its AppConfig.ready(); this
+module only uses them: it finds the records of every kind for an address, exports them and
+erases them. tests/privacy/test_coverage.py fails when a model holding personal data is
+covered by no kind.
 
 An address matches whatever its case and surrounding spaces: every app stores addresses
 stripped (and most lower-cased), and every kind looks them up with `iexact`.
 """
 
-import datetime
 import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.functional import Promise, cached_property
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-logger = logging.getLogger("privacy")
+from core.personaldata import ANONYMISED, ERASED, KEPT, Kind, kinds, plain
 
-# What erasure does with the records of a kind.
-ERASED = "erased"  # deleted
-ANONYMISED = "anonymised"  # kept, without anything that leads to the person
-KEPT = "kept"  # kept as they are: not the person's own data (an organisation's public contact address)
+logger = logging.getLogger("privacy")
 
 OUTCOME_LABELS = {
     ERASED: gettext_lazy("erased"),
     ANONYMISED: gettext_lazy("kept anonymously"),
     KEPT: gettext_lazy("kept (not personal data)"),
 }
-
-# Put in place of a name or an address that erasure removed from a record that stays.
-REMOVED = "[verwijderd]"
-
-_KINDS = {}
 
 
 class ErasureRefused(Exception):
@@ -56,82 +45,6 @@ def normalise_email(value):
     email = (value or "").strip().lower()
     validate_email(email)
     return email
-
-
-class Kind:
-    """One kind of personal data an app holds about an email address. Subclass it and `@register` it."""
-
-    key = ""  # "app_label.what", stable: the export names the kind by it
-    label = ""  # what the records are, plural: gettext_lazy("Campaign signatures")
-    models = ()  # "app_label.ModelName" of every model whose personal data this kind covers
-    # Finding and erasing run kind by kind in this order: the person's records first, their staff
-    # account (70) after its memberships, the audit trails (90+) last: they look for entries about
-    # the records found before them, and see what erasure itself logged.
-    order = 50
-    outcome = ERASED
-    # Whether the admin's history and the audit trail of these records are about the person, so
-    # that erasure anonymises them too: yes for their own records, no for content they wrote.
-    history_is_personal = True
-
-    def find(self, subject):
-        """The records of this kind for `subject.email` (and `subject.users`), as a list."""
-        raise NotImplementedError
-
-    def export(self, record):
-        """One record for the export: a dict of Dutch labels and plain JSON values (see `describe`)."""
-        raise NotImplementedError
-
-    def refusal(self, records):
-        """Why these records must not be erased, or None."""
-        return None
-
-    def erase(self, records, subject):
-        """Erase (or anonymise) `records`; runs inside the erasure's transaction. The number of records."""
-        for record in records:
-            record.delete()
-        return len(records)
-
-
-class UserOwnedKind(Kind):
-    """A kind whose records are the rows of its one model (`models`) that point at the person's staff accounts."""
-
-    user_field = "user"  # the model's foreign key to the account
-    select_related = ()  # what `export` reads of each record, fetched with it
-
-    def find(self, subject):
-        (label,) = self.models
-        records = apps.get_model(label).objects.filter(**{f"{self.user_field}__in": subject.user_ids})
-        if self.select_related:
-            records = records.select_related(*self.select_related)
-        return list(records.order_by("pk"))
-
-
-def register(kind_class):
-    """Class decorator: add a kind to the registry."""
-    kind = kind_class()
-    if not kind.key or kind.key in _KINDS:
-        raise ImproperlyConfigured(f"Personal data kind {kind_class.__name__} needs a unique key, not {kind.key!r}.")
-    _KINDS[kind.key] = kind
-    return kind_class
-
-
-def unregister(key):
-    """Remove a kind (tests prove the coverage check notices); the kind removed."""
-    return _KINDS.pop(key)
-
-
-def kinds():
-    """Every registered kind, in erasure order."""
-    return sorted(_KINDS.values(), key=lambda kind: (kind.order, kind.key))
-
-
-def covered_models():
-    """{"app_label.ModelName": [kind keys]} for every model some kind covers."""
-    covered = defaultdict(list)
-    for kind in kinds():
-        for label in kind.models:
-            covered[label].append(kind.key)
-    return dict(covered)
 
 
 class Subject:
@@ -201,33 +114,6 @@ def find(email):
 
 
 # Export ------------------------------------------------------------------------------------------
-
-
-def plain(value):
-    """A value as JSON can hold it, readable: local ISO 8601 times, text for labels and objects."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, Promise | models.Model):
-        return str(value)
-    if isinstance(value, list | tuple | set):
-        return [plain(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): plain(item) for key, item in value.items()}
-    return value
-
-
-def describe(record, *field_names, **extra):
-    """{field label: value} of a record's fields (choices as their label), then `extra` {label: value}."""
-    data = {}
-    for name in field_names:
-        field = record._meta.get_field(name)
-        value = getattr(record, f"get_{name}_display")() if field.choices else getattr(record, name)
-        data[str(field.verbose_name)] = plain(value)
-    data.update({str(label): plain(value) for label, value in extra.items()})
-    return data
 
 
 def export(email):

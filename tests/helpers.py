@@ -203,3 +203,11 @@ def empty_database(folder, prefix="empty"):
     finally:
         with psycopg.connect(url("postgres"), autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def project_apps():
+    """The project's own Django apps (their package lies in the repository), core included: a new
+    app is found without being named anywhere."""
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if Path(config.path).resolve().parent == PROJECT_DIR]

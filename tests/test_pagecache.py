@@ -3,6 +3,7 @@ their network's content changes, and never leak a personal page (staff, forms, f
 
 import pytest
 from django.test import Client
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from network.models import Theme
@@ -218,16 +219,51 @@ def test_static_files_pass_by_the_page_cache_untouched(demo, monkeypatch):
 # What invalidates what: anonymous posts, narrow keys, token pages ---------------------------------
 
 
-def test_every_model_of_the_apps_declares_which_pages_it_changes():
-    """A model without a rule would rebuild every page on each save (or, before RULES, could be
-    forgotten in a list of exceptions): every model of the apps is declared, and only those."""
+def test_every_model_of_the_project_declares_its_owner():
+    """A model without an owner declaration would be invisible to the page cache (or, before the
+    declarations, could be forgotten in a list of apps): every model of every project app has one,
+    and the exceptions in RULES are about models with one."""
     from django.apps import apps
 
     from core import pagecache
+    from core.owners import owner_of, undeclared_models
+    from tests.helpers import project_apps
 
-    assert pagecache.undeclared_models() == []
+    assert undeclared_models(project_apps()) == []
     for label in pagecache.RULES:
-        assert apps.get_model(label)._meta.app_label in pagecache.APPS, label
+        assert owner_of(apps.get_model(label)), label
+
+
+def test_a_model_without_an_owner_declaration_fails_the_check():
+    from django.db import models
+
+    from core.owners import Owner, undeclared_models
+
+    with isolate_apps("network") as isolated:
+
+        class Forgotten(models.Model):  # noqa: DJ008
+            class Meta:
+                app_label = "network"
+
+        class Declared(models.Model):  # noqa: DJ008
+            owner = Owner("network", public=True)
+
+            class Meta:
+                app_label = "network"
+
+        assert undeclared_models([isolated.get_app_config("network")]) == ["network.forgotten"]
+
+
+def test_the_rule_of_a_model_follows_from_its_owner_declaration():
+    from campaigns.models import KeyDate, Signature
+    from core.pagecache import EveryPage, Narrow, NoPublicPage, OfNetwork, SiteWide, rule_for
+    from network.models import Network, Theme
+    from newsletter.models import Delivery, Subscriber
+
+    assert rule_for(KeyDate) == OfNetwork("campaign.network_id")
+    assert rule_for(Theme) == SiteWide()
+    assert rule_for(Delivery) == rule_for(Subscriber) == NoPublicPage()
+    assert rule_for(Network) == EveryPage() and isinstance(rule_for(Signature), Narrow)
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.models import Signature
 from campaigns.personal_data import Signatures
+from core.personaldata import ANONYMISED, ERASED
 from newsletter.models import Subscriber
 from privacy.personal_data import StaffAccounts
-from privacy.registry import ANONYMISED, ERASED, OUTCOME_LABELS
+from privacy.registry import OUTCOME_LABELS
 from tests.helpers import manage
 from tests.privacy.conftest import EMAIL, OTHER
 

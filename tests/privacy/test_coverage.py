@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from core import personaldata
 from privacy import registry
 
 PERSONAL_FIELD_NAMES = {
@@ -96,7 +97,7 @@ def uncovered_models():
 
     A proxy model holds no data of its own: it is covered when its concrete model is.
     """
-    covered = registry.covered_models()
+    covered = personaldata.covered_models()
     return sorted(
         model._meta.label
         for model in apps.get_models()
@@ -106,17 +107,17 @@ def uncovered_models():
 
 def test_every_model_holding_personal_data_is_covered_by_export_and_erasure():
     assert uncovered_models() == [], (
-        "Add a kind in the app's personal_data.py (see privacy/registry.py), or put the model on "
+        "Add a kind in the app's personal_data.py (see core/personaldata.py), or put the model on "
         "NOT_PERSONAL with the reason it holds no one's personal data."
     )
 
 
 def test_the_check_fails_for_a_model_no_kind_covers():
-    removed = registry.unregister("campaigns.signature")
+    removed = personaldata.unregister("campaigns.signature")
     try:
         assert uncovered_models() == ["campaigns.Signature"]
     finally:
-        registry.register(type(removed))
+        personaldata.register(type(removed))
     assert uncovered_models() == []
 
 
@@ -138,7 +139,7 @@ def test_the_rule_sees_identifiers_and_links_to_a_person_and_nothing_else():
 
 
 def test_the_list_of_exceptions_holds_only_installed_models_the_rule_flags_and_no_kind_covers():
-    covered = registry.covered_models()
+    covered = personaldata.covered_models()
     for model_label in NOT_PERSONAL:
         model = apps.get_model(model_label)
         assert model_label not in covered, f"{model_label} is covered: take it off NOT_PERSONAL"
@@ -150,9 +151,9 @@ def test_the_list_of_exceptions_holds_only_installed_models_the_rule_flags_and_n
 
 
 def test_every_kind_covers_installed_models_only_and_every_key_is_unique():
-    for model_label, keys in registry.covered_models().items():
+    for model_label, keys in personaldata.covered_models().items():
         assert apps.get_model(model_label), keys
-    keys = [kind.key for kind in registry.kinds()]
+    keys = [kind.key for kind in personaldata.kinds()]
     assert len(keys) == len(set(keys))
-    for kind in registry.kinds():
+    for kind in personaldata.kinds():
         assert kind.label and kind.outcome in registry.OUTCOME_LABELS, kind.key

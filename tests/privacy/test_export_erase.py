@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from associations.models import AssociationMembership, ProfileChange
 from campaigns.models import Signature
+from core import personaldata
 from events.models import Registration
 from network.models import NetworkMembership
 from news.models import NewsPost
@@ -59,7 +60,7 @@ def test_export_holds_everything_about_the_address_in_every_app(world):
         "admin.logentry.about": 1,
         "auditlog.logentry.actions": 1,
     }
-    assert len(document["checked"]) == len(registry.kinds())
+    assert len(document["checked"]) == len(personaldata.kinds())
     text = json.dumps(document, ensure_ascii=False)
     for detail in ["Actie zorg", "Actie wonen", "Activiteit trefdag", "Firefox/128", "192.0.2.7", "De Schakel"]:
         assert detail in text
@@ -69,7 +70,7 @@ def test_export_has_labels_iso_dates_and_no_secrets(world):
     document = registry.export(EMAIL)
     sections = {section["kind"]: section for section in document["data"]}
     signature = sections["campaigns.signature"]["records"][0]
-    assert sections["campaigns.signature"]["label"] == str(registry.kinds()[0].label)
+    assert sections["campaigns.signature"]["label"] == str(personaldata.kinds()[0].label)
     assert signature[str(Signature._meta.get_field("email").verbose_name)] == EMAIL
     confirmed = signature[str(Signature._meta.get_field("confirmed_at").verbose_name)]
     assert confirmed[:4].isdigit() and "T" in confirmed and confirmed[-6] in "+-"
@@ -181,12 +182,12 @@ def test_a_staff_account_is_anonymised_and_can_no_longer_sign_in(world, client):
     assert (own.actor_email, own.remote_addr, own.changes) == (None, None, {"title": ["Oud", "Nieuws"]})
     signature = {"content_type": ContentType.objects.get_for_model(Signature), "object_pk": world["signatures"][0].pk}
     about = AuditEntry.objects.get(**signature)
-    assert about.object_repr == registry.REMOVED and about.changes == {
-        "email": registry.REMOVED,
-        "name": registry.REMOVED,
+    assert about.object_repr == personaldata.REMOVED and about.changes == {
+        "email": personaldata.REMOVED,
+        "name": personaldata.REMOVED,
     }
     about_admin = LogEntry.objects.get(content_type=signature["content_type"], object_id=signature["object_pk"])
-    assert about_admin.object_repr == registry.REMOVED and about_admin.user == world["superuser"]
+    assert about_admin.object_repr == personaldata.REMOVED and about_admin.user == world["superuser"]
     # Whatever the audit trail recorded, no entry names her any more.
     assert not AuditEntry.objects.filter(object_repr__icontains="rita").exists()
     for entry in AuditEntry.objects.all():

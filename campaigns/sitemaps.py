@@ -1,0 +1,19 @@
+"""The campaigns' section of /sitemap.xml (see core/sitemaps.py)."""
+
+from django.contrib.sitemaps import Sitemap
+
+from campaigns.models import Campaign
+from core import sitemaps
+
+
+class CampaignSitemap(Sitemap):
+    def items(self):
+        return Campaign.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, campaign):
+        return campaign.updated_at
+
+
+def register():
+    """Called by the app's AppConfig.ready()."""
+    sitemaps.register("campaigns", CampaignSitemap)
