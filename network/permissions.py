@@ -90,9 +90,9 @@ def can_preview(user, obj):
     """May this user see `obj` before the public does: a draft post, an unpublished event or document, an issue.
 
     The one rule for every preview: staff with the model's view permission, for an object of one of
-    their networks (`network_id`, or `network` for an object that reaches its network through another).
+    their networks (found through the model's owner declaration, core/owners.py).
     """
-    network_id = obj.network_id if hasattr(obj, "network_id") else obj.network.pk
+    network_id = owner_of(type(obj)).network_id(obj)
     permission = f"{obj._meta.app_label}.view_{obj._meta.model_name}"
     return user.is_staff and user.has_perm(permission) and can_edit_network(user, network_id)
 

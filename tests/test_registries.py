@@ -31,8 +31,10 @@ def ready_function(app):
     return next(node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == "ready")
 
 
-def test_the_seven_apps_are_found():
-    assert sorted(APPS) == sorted(["network", "associations", "events", "campaigns", "newsletter", "audit", "privacy"])
+def test_the_project_apps_are_found():
+    assert sorted(APPS) == sorted(
+        ["network", "news", "associations", "events", "campaigns", "newsletter", "audit", "privacy"]
+    )
 
 
 @pytest.mark.parametrize("app", APPS)
