@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "network.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -371,6 +371,20 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Netwerk tegen Armoede")
+
+# The main navigation, in order (core/context_processors.py). An entry appears once its URL
+# exists, so an app that is left out of INSTALLED_APPS leaves the menu by itself.
+MAIN_NAVIGATION = [
+    ("network:home", _("Home")),
+    ("network:network_list", _("Networks")),
+    ("associations:list", _("Associations")),
+    ("news:list", _("News")),
+    ("campaigns:list", _("Campaigns")),
+    ("events:list", _("Calendar")),
+    ("network:document_list", _("Documents")),
+    ("network:donate", _("Support us")),
+    ("search", _("Search")),
+]
 
 # `make bench` only: mounts /bench/baseline/, a bare view every page's throughput is compared with.
 # The page cache leaves it alone, so the yardstick is the same with the cache on or off.

@@ -9,10 +9,11 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         import network.signals  # noqa: F401 (its receivers)
-        from core import media, pagecache
+        from core import media, pagecache, sites
         from network import pagecache_rules, personal_data, search, sections, sitemaps
         from network.media import document_access
         from network.permissions import sync_roles
+        from network.sites import load_site_network
 
         search.register()
         sections.register()
@@ -21,5 +22,6 @@ class NetworkConfig(AppConfig):
         pagecache_rules.declare()
         pagecache.connect()
         media.register_guard("documents/", document_access)
+        sites.register_loader(load_site_network)
 
         post_migrate.connect(sync_roles, dispatch_uid="network.sync_roles")

@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core.sites import site_network
 from network.donations import epc_payload, format_iban, qr_png, qr_size, structured_communication
 from network.models import Network
-from network.sites import site_network
 
 logger = logging.getLogger(__name__)
 

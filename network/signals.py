@@ -1,8 +1,8 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.sites import forget_site_networks
 from network.models import Network, Partner
-from network.sites import forget_site_networks
 
 
 @receiver([post_save, post_delete], sender=Network)

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_safe
 
 from core import pagecache
 from core.home import HOME_SECTIONS, THEME_SECTIONS, render_sections
+from core.sites import site_network
 from network.forms import DocumentFilterForm
 from network.models import Document, Network, Page, Theme
-from network.sites import site_network
 
 
 def _home(request, network):

@@ -12,8 +12,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from core.sites import site_network
 from network.models import Network, Theme
-from network.sites import site_network
 from news.models import NewsPost
 
 ITEMS = 20

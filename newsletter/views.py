@@ -20,10 +20,10 @@ from core.forms import PublicPost, check_public_post
 from core.listing import paginate
 from core.mail import MailNotSent
 from core.pagecache import token_page
+from core.sites import site_network
 from core.tokens import TokenError
 from network.models import Network
 from network.permissions import can_preview
-from network.sites import site_network
 from newsletter import subscribing, worker
 from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import CONSENT_TEXT, Issue, MailingList, Subscription

@@ -170,3 +170,12 @@ def test_the_cycle_check_finds_a_cycle():
         ["associations", "network", "associations"],
     )
     assert cycle({"network": set(), "associations": {"network"}}) is None
+
+
+def test_core_has_no_models():
+    """The infrastructure holds no data of its own: every table belongs to an app."""
+    from django.apps import apps
+
+    assert list(apps.get_app_config("core").get_models()) == []
+    assert not (PROJECT_DIR / "core" / "models.py").exists()
+    assert not (PROJECT_DIR / "core" / "migrations").exists()

@@ -1,27 +1,14 @@
+"""Page furniture every template needs: the site's network, its name and the main navigation."""
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
-from network.sites import site_network
-
-# The main navigation, in order. An entry appears once its URL exists, so each app
-# adds itself to the menu by defining the URL name listed here.
-MAIN_NAVIGATION = [
-    ("network:home", _("Home")),
-    ("network:network_list", _("Networks")),
-    ("associations:list", _("Associations")),
-    ("news:list", _("News")),
-    ("campaigns:list", _("Campaigns")),
-    ("events:list", _("Calendar")),
-    ("network:document_list", _("Documents")),
-    ("network:donate", _("Support us")),
-    ("search", _("Search")),
-]
+from core.sites import site_network
 
 
 def _navigation(path):
     items = []
-    for url_name, label in MAIN_NAVIGATION:
+    for url_name, label in settings.MAIN_NAVIGATION:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
