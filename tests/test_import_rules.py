@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import PROJECT_DIR
 
 # Every Django app of the project (INSTALLED_APPS without the other projects' apps).
-APPS = ["network", "news", "associations", "events", "campaigns", "newsletter", "audit", "privacy"]
+APPS = ["network", "news", "associations", "events", "campaigns", "newsletter", "audit", "privacy", "linkcheck"]
 
 RULES = [
     # The infrastructure serves every app and knows none of them, nor the composition root.
