@@ -57,11 +57,16 @@ def test_one_failure_is_not_yet_broken_two_are(web, content):
         "error": (Status.UNCHECKED, 500, 1),
         "slow": (Status.UNCHECKED, None, 1),
     }
-    assert output == "8 links in 8 places; checked 8: 3 ok, 1 redirect, 4 unchecked\n"
+    # A first failure is reported, but the link does not count as broken yet.
+    assert output == (
+        "8 links in 8 places; checked 8, 2 broken, 1 inconclusive, 3 ok, 1 redirect, 1 unreachable; "
+        "broken or unreachable: 0\n"
+    )
     assert Link.objects.get(url=web.url("/moved")).final_url == web.url("/ok")
 
     with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
-        check_links()
+        output = check_links()
+    assert output.endswith("; broken or unreachable: 3\n")
     assert states() == {
         "ok": (Status.OK, 200, 0),
         "elsewhere": (Status.OK, 200, 0),

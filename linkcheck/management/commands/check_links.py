@@ -7,6 +7,8 @@ from linkcheck.checking import Checker, in_turns
 from linkcheck.finding import found_links, store
 from linkcheck.models import Link
 
+RECORDED = ["status", "http_status", "final_url", "error", "checked_at", "failures", "first_failed_at"]
+
 
 class Command(BaseCommand):
     help = (
@@ -24,20 +26,14 @@ class Command(BaseCommand):
         links, uses = store(found_links())
         due = Link.objects.all() if everything else Link.objects.due(timezone.now())
         checker = Checker.from_settings()
-        outcome = Counter()
+        answers = Counter()
         for link in in_turns(list(due)):
-            link.record(checker.check(link.url), timezone.now())
-            link.save(
-                update_fields=[
-                    "status",
-                    "http_status",
-                    "final_url",
-                    "error",
-                    "checked_at",
-                    "failures",
-                    "first_failed_at",
-                ]
-            )
-            outcome[link.status] += 1
-        summary = ", ".join(f"{count} {status}" for status, count in sorted(outcome.items())) or "none"
-        self.stdout.write(f"{links} links in {uses} places; checked {outcome.total()}: {summary}")
+            result = checker.check(link.url)
+            link.record(result, timezone.now())
+            link.save(update_fields=RECORDED)
+            answers[result.status or "inconclusive"] += 1
+        summary = "".join(f", {count} {answer}" for answer, count in sorted(answers.items()))
+        failing = Link.objects.filter(status__in=Link.FAILING).count()
+        self.stdout.write(
+            f"{links} links in {uses} places; checked {answers.total()}{summary}; broken or unreachable: {failing}"
+        )
