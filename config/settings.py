@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "newsletter",
     "audit",
     "privacy",
+    # After the content apps: it reads their rich-text and URL fields (linkcheck/finding.py).
+    "linkcheck",
 ]
 
 MIDDLEWARE = [
@@ -485,6 +487,15 @@ NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
 NEWSLETTER_CLAIM_SECONDS = int(os.environ.get("NEWSLETTER_CLAIM_SECONDS", "300"))
 # Registrations are erased by `manage.py purge_registrations` this many days after their event ended.
 REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "60"))
+
+# `manage.py check_links` (daily): seconds it waits for a server's answer, and at least between two
+# requests to one host.
+LINKCHECK_TIMEOUT = float(os.environ.get("LINKCHECK_TIMEOUT", "10"))
+LINKCHECK_DELAY = float(os.environ.get("LINKCHECK_DELAY", "1"))
+# Links to addresses that are not public (the servers' own network, loopback) are not requested:
+# staff type the links, and the results must not map the servers' surroundings. Tests turn it off
+# for their local server.
+LINKCHECK_PUBLIC_ONLY = True
 
 # Audit trail (django-auditlog, shaped and shown by the `audit` app): no staff IP address is kept,
 # changes are stored as JSON values, a foreign key as the name of what it points to (still

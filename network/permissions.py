@@ -41,6 +41,8 @@ ROLE_PERMISSIONS = {
         "campaigns.delete_signature",
         # Their networks' audit trail, for the kinds of content above (audit/permissions.py).
         "audit.view_auditentry",
+        # The broken links in their networks' content (linkcheck/admin.py).
+        "linkcheck.view_brokenlink",
     ],
     Role.NEWSLETTER_MANAGER: [
         "network.view_network",

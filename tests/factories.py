@@ -16,6 +16,7 @@ import zoneinfo
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -23,6 +24,7 @@ from factory.django import DjangoModelFactory
 from associations.models import Association, AssociationMembership
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
+from linkcheck.models import Link, LinkUse
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from news.models import NewsPost
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Issue, MailingList, Subscriber, Subscription
@@ -319,6 +321,39 @@ class IssueFactory(DjangoModelFactory):
     mailing_list = factory.SubFactory(MailingListFactory)
     subject = "Nieuws uit het netwerk"
     intro = "Een eerste alinea.\n\nEen tweede alinea."
+
+
+# Link check -----------------------------------------------------------------------------------
+
+
+class LinkFactory(DjangoModelFactory):
+    """A link that failed its last two checks (`status` and the rest for another state)."""
+
+    class Meta:
+        model = Link
+
+    url = factory.Sequence(lambda number: f"https://voorbeeld{number}.example/pagina")
+    status = Link.Status.BROKEN
+    http_status = 404
+    checked_at = factory.LazyFunction(timezone.now)
+    failures = 2
+    first_failed_at = factory.LazyAttribute(lambda link: link.checked_at - datetime.timedelta(days=1))
+
+
+class LinkUseFactory(DjangoModelFactory):
+    """The link in the body of `used_in` (a news post unless given), in that object's network."""
+
+    class Meta:
+        model = LinkUse
+        exclude = ["used_in"]
+
+    link = factory.SubFactory(LinkFactory)
+    used_in = factory.SubFactory(NewsPostFactory)
+    content_type = factory.LazyAttribute(lambda use: ContentType.objects.get_for_model(use.used_in))
+    object_id = factory.LazyAttribute(lambda use: use.used_in.pk)
+    field = "body"
+    object_repr = factory.LazyAttribute(lambda use: str(use.used_in))
+    network = factory.LazyAttribute(lambda use: use.used_in.network)
 
 
 # Shortcuts with the signatures the tests were written with ------------------------------------

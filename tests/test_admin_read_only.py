@@ -8,6 +8,7 @@ from associations.models import ProfileChange
 from audit.models import AuditEntry
 from campaigns.models import Signature
 from events.models import Registration
+from linkcheck.models import BrokenLink
 from newsletter.models import Delivery, Subscriber, Subscription
 
 # Model -> may a superuser delete one from its admin (the list page: no object)?
@@ -19,6 +20,7 @@ RECORDS = {
     Subscription: True,
     Subscriber: True,
     ProfileChange: False,  # only with its association, whose delete page passes the object
+    BrokenLink: False,  # the daily check keeps the list; a fixed link leaves it at the next check
 }
 
 
