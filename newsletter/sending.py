@@ -10,7 +10,8 @@ tried again a bounded number of times with growing pauses, then marked failed.
 How:
 
 - `start_sending()` turns a draft into "sending", creates one pending `Delivery` per confirmed
-  subscriber of the list (a unique constraint per issue and subscriber) and enqueues the first
+  subscriber of the list whose address is not suspended (newsletter/bounces.py; a unique
+  constraint per issue and subscriber) and enqueues the first
   batch tasks, all in one transaction: the task queue lives in the same database, so either
   everything exists or nothing does. A second call finds the issue no longer a draft.
 - `send_batch()` opens one SMTP connection and, one copy at a time (up to NEWSLETTER_BATCH_SIZE
@@ -60,7 +61,7 @@ from django.utils.translation import gettext as _
 from audit.recording import record_change
 from core import pagecache
 from core.mail import build_mail
-from newsletter import smtp
+from newsletter import bounces, smtp
 from newsletter.models import Delivery, Issue, Subscription
 from newsletter.subscribing import PREFERENCES, UNSUBSCRIBE, absolute_url, signed_url
 
@@ -115,8 +116,9 @@ def _list_id(mailing_list):
     return f"<{mailing_list.slug}.{mailing_list.network.slug}.{host}>"
 
 
-def build_issue_mail(content, *, to, subscriber_pk, nonce, test=False):
-    """One copy of the issue for one address, with its own unsubscribe and preferences links (RFC 8058)."""
+def build_issue_mail(content, *, to, subscriber_pk, nonce, test=False, delivery_pk=None):
+    """One copy of the issue for one address, with its own unsubscribe and preferences links (RFC 8058)
+    and, for a delivery, the token a bounce report finds it by (newsletter/bounces.py)."""
     issue, mailing_list = content["issue"], content["mailing_list"]
     leave_url = signed_url("newsletter:unsubscribe", UNSUBSCRIBE, [subscriber_pk, nonce, mailing_list.pk])
     context = {
@@ -133,7 +135,16 @@ def build_issue_mail(content, *, to, subscriber_pk, nonce, test=False):
         "List-Archive": f"<{absolute_url(reverse('newsletter:network_archive', args=[mailing_list.network.slug]))}>",
     }
     sender = formataddr((content["network"].name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
-    return build_mail(to, subject, "newsletter/mail/issue", context, headers=headers, from_email=sender)
+    envelope_sender = None
+    if delivery_pk is not None:
+        headers[bounces.COPY_HEADER] = bounces.copy_token(delivery_pk)
+        envelope_sender = bounces.return_path(delivery_pk)
+    if envelope_sender:
+        # The From header stays the network's; only the envelope (the Return-Path) carries the token.
+        headers["From"] = sender
+    return build_mail(
+        to, subject, "newsletter/mail/issue", context, headers=headers, from_email=envelope_sender or sender
+    )
 
 
 def send_test(issue, to):
@@ -166,7 +177,7 @@ def start_sending(issue):
         # The update sends no signal: the audit trail gets its "sent" entry, with the staff member, here.
         record_change(issue, {"status": (Issue.Status.DRAFT, Issue.Status.SENDING)})
         subscriber_ids = list(
-            Subscription.objects.confirmed()
+            Subscription.objects.receiving()
             .filter(mailing_list_id=issue.mailing_list_id)
             .values_list("subscriber_id", flat=True)
         )
@@ -258,9 +269,10 @@ def _hand_over(delivery):
 
 
 def _still_subscribed(delivery, issue):
+    """Still on the list, and the address not suspended since sending started (a bounce, a complaint)."""
     return (
         delivery.subscriber is not None
-        and Subscription.objects.confirmed()
+        and Subscription.objects.receiving()
         .filter(subscriber_id=delivery.subscriber_id, mailing_list_id=issue.mailing_list_id)
         .exists()
     )
@@ -291,7 +303,9 @@ def _send_copy(backend, content, issue, delivery):
 
     try:
         subscriber = delivery.subscriber
-        message = build_issue_mail(content, to=subscriber.email, subscriber_pk=subscriber.pk, nonce=subscriber.nonce)
+        message = build_issue_mail(
+            content, to=subscriber.email, subscriber_pk=subscriber.pk, nonce=subscriber.nonce, delivery_pk=delivery.pk
+        )
         result = smtp.transmit(backend, message, before_end_of_data)
     except ClaimLost:
         logger.warning("Delivery %s: claim given up before the message was handed over; not sent", delivery.pk)
