@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -270,6 +271,7 @@ class IssueAdmin(NetworkScopedAdmin):
         "state",
         "progress",
         "created_by",
+        "send_at",
         "sending_started_at",
         "sent_at",
         "copies_resent",
@@ -308,7 +310,7 @@ class IssueAdmin(NetworkScopedAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
-        if obj.pk is None or obj.is_draft:
+        if obj.pk is None or obj.status in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
             return "-"
         return _("%(sent)s sent, %(failed)s failed, %(uncertain)s uncertain, %(remaining)s remaining") % {
             "sent": obj.sent_count,
@@ -392,6 +394,12 @@ class IssueAdmin(NetworkScopedAdmin):
     def send_view(self, request, pk):
         """GET asks for confirmation with the number of recipients; POST starts sending, once."""
         issue = self._issue_for_sending(request, pk)
+        if request.method == "POST" and request.POST.get("action") == "unschedule":
+            if sending.unschedule(issue):
+                self.message_user(request, _("The issue is a draft again; nothing was sent."), messages.SUCCESS)
+            return redirect("admin:newsletter_issue_change", issue.pk)
+        if request.method == "POST" and request.POST.get("send_at"):
+            return self._schedule(request, issue)
         if request.method == "POST":
             if sending.start_sending(issue):
                 self.message_user(
@@ -410,6 +418,20 @@ class IssueAdmin(NetworkScopedAdmin):
             "recipients": Subscription.objects.receiving().filter(mailing_list=issue.mailing_list).count(),
         }
         return TemplateResponse(request, "newsletter/admin/send_confirmation.html", context)
+
+    def _schedule(self, request, issue):
+        """POST with a local date and time (an <input type=datetime-local>): send then, not now."""
+        when = parse_datetime(request.POST["send_at"])
+        if when is not None and timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        if when is None or when <= timezone.now():
+            self.message_user(request, _("Choose a moment in the future to send the issue."), messages.ERROR)
+            return redirect("admin:newsletter_issue_send", issue.pk)
+        if sending.schedule(issue, when):
+            self.message_user(request, _("The issue goes out on %(when)s.") % {"when": _when(when)}, messages.SUCCESS)
+        else:
+            self.message_user(request, _("This issue was sent already; nothing was sent again."), messages.WARNING)
+        return redirect("admin:newsletter_issue_change", issue.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

@@ -181,6 +181,7 @@ class Issue(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
 
@@ -211,6 +212,8 @@ class Issue(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when a newsletter manager schedules the issue: the worker starts sending it then, not before.
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True, editable=False)
     sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)

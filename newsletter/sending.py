@@ -165,17 +165,18 @@ def _in(seconds):
     return timezone.now() + datetime.timedelta(seconds=seconds)
 
 
-def start_sending(issue):
-    """Sending starts: deliveries for the list's confirmed subscribers, and the batch tasks. False if not a draft."""
+def start_sending(issue, *, from_status=Issue.Status.DRAFT):
+    """Sending starts: deliveries for the list's confirmed subscribers, and the batch tasks. False if the
+    issue is no longer `from_status` (a draft, or a scheduled issue at its time)."""
     with transaction.atomic():
         now = timezone.now()
         # The conditional UPDATE is the guard: of two clicks on "send", one changes the row.
-        if not Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(
+        if not Issue.objects.filter(pk=issue.pk, status=from_status).update(
             status=Issue.Status.SENDING, sending_started_at=now
         ):
             return False
         # The update sends no signal: the audit trail gets its "sent" entry, with the staff member, here.
-        record_change(issue, {"status": (Issue.Status.DRAFT, Issue.Status.SENDING)})
+        record_change(issue, {"status": (from_status, Issue.Status.SENDING)})
         subscriber_ids = list(
             Subscription.objects.receiving()
             .filter(mailing_list_id=issue.mailing_list_id)
@@ -192,6 +193,45 @@ def start_sending(issue):
             enqueue_batch(issue.pk)
     issue.refresh_from_db()
     return True
+
+
+def schedule(issue, when):
+    """A draft is to go out at `when`, not before: the worker starts it then (start_scheduled). False if not a draft.
+
+    Who receives it is decided at that time, so a subscriber who leaves or bounces meanwhile gets nothing.
+    """
+    from newsletter.tasks import start_scheduled_issue
+
+    with transaction.atomic():
+        if not Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(
+            status=Issue.Status.SCHEDULED, send_at=when
+        ):
+            return False
+        record_change(
+            issue,
+            {"status": (Issue.Status.DRAFT, Issue.Status.SCHEDULED), "send_at": (None, when.isoformat())},
+        )
+        start_scheduled_issue.using(run_after=when).enqueue(issue_id=issue.pk)
+    issue.refresh_from_db()
+    return True
+
+
+def unschedule(issue):
+    """A scheduled issue becomes a draft again (its queued task then does nothing). False if it was not scheduled."""
+    with transaction.atomic():
+        if not Issue.objects.filter(pk=issue.pk, status=Issue.Status.SCHEDULED).update(
+            status=Issue.Status.DRAFT, send_at=None
+        ):
+            return False
+        record_change(issue, {"status": (Issue.Status.SCHEDULED, Issue.Status.DRAFT)})
+    issue.refresh_from_db()
+    return True
+
+
+def start_scheduled(issue_id):
+    """Start a scheduled issue whose time has come; whether this call started it. Never before its time."""
+    issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.SCHEDULED, send_at__lte=timezone.now()).first()
+    return issue is not None and start_sending(issue, from_status=Issue.Status.SCHEDULED)
 
 
 def _batch_size():
@@ -340,7 +380,7 @@ def _send_copy(backend, content, issue, delivery):
 def send_batch(issue_id):
     """Send up to NEWSLETTER_BATCH_SIZE due copies of an issue, then enqueue the next batch or finish."""
     issue = Issue.objects.select_related("mailing_list__network").filter(pk=issue_id).first()
-    if issue is None or issue.is_draft:
+    if issue is None or issue.status not in (Issue.Status.SENDING, Issue.Status.SENT):
         return {}
     expire_claims(issue_id=issue.pk)
     content = issue_content(issue)
@@ -443,12 +483,16 @@ def recover():
     """The periodic check: expire claims, finish issues with nothing left, and restart the batches of
     issues whose chain of tasks died. {"expired": n, "finished": n, "resumed": n}."""
     expired = expire_claims()
+    # Scheduled issues whose time came while their task was lost (a worker down at that moment).
+    due = Issue.objects.filter(status=Issue.Status.SCHEDULED, send_at__lte=timezone.now()).values_list("pk", flat=True)
+    for issue_id in list(due):
+        start_scheduled(issue_id)
     sending_ids = Issue.objects.filter(status=Issue.Status.SENDING).values_list("pk", flat=True)
     finished = sum(_finish(issue_id) for issue_id in sending_ids)
     recently = timezone.now() - _claim_time()
     waiting = set(
         Delivery.objects.filter(status=Delivery.Status.PENDING)
-        .exclude(issue__status=Issue.Status.DRAFT)
+        .exclude(issue__status__in=[Issue.Status.DRAFT, Issue.Status.SCHEDULED])
         .values_list("issue_id", flat=True)
         .distinct()
     )
