@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "config.apps.SecondFactorConfig",
     "config.apps.SignedInDevicesConfig",
     "auditlog",
+    # The mail provider's bounce and complaint webhooks (newsletter/bounces.py).
+    "anymail",
     # Infrastructure without models (core/apps.py): the `images` template tags, signal receivers.
     "core",
     "network",
@@ -485,6 +487,19 @@ NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
 # before the copy counts as abandoned by a dead worker: sent again if it never reached the server,
 # marked uncertain if it may have (newsletter/sending.py).
 NEWSLETTER_CLAIM_SECONDS = int(os.environ.get("NEWSLETTER_CLAIM_SECONDS", "300"))
+# Bounces and complaints (newsletter/bounces.py). An address is suspended after this many soft
+# bounces since its last confirmation (a hard bounce or a complaint suspends it at once).
+NEWSLETTER_SOFT_BOUNCE_LIMIT = int(os.environ.get("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))
+# Bounce records are erased by `manage.py purge_pending_subscribers` after this many days.
+NEWSLETTER_BOUNCE_DAYS = int(os.environ.get("NEWSLETTER_BOUNCE_DAYS", "90"))
+# With a plain SMTP relay: the address bounces go to; each copy's envelope sender becomes
+# local+<token>@domain (VERP), so the mailbox must accept "+" addresses. Empty: DEFAULT_FROM_EMAIL's.
+NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
+# The local maildir `manage.py read_bounces` reads the bounce reports from.
+NEWSLETTER_BOUNCE_MAILDIR = os.environ.get("NEWSLETTER_BOUNCE_MAILDIR", "")
+# The mail provider's tracking webhooks (/anymail/<provider>/tracking/) answer only to this
+# "user:password" (HTTP basic auth); without it they refuse every request.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET", "")}
 # Registrations are erased by `manage.py purge_registrations` this many days after their event ended.
 REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "60"))
 

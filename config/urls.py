@@ -8,6 +8,7 @@ from config import views
 from core import media, search
 from core.sitemaps import SITEMAPS
 from events import views as event_views
+from newsletter import urls as newsletter_urls
 from newsletter import views as newsletter_views
 
 urlpatterns = [
@@ -32,6 +33,8 @@ urlpatterns = [
     path("agenda.ics", event_views.calendar_feed, name="events_feed"),
     path("acties/", include("campaigns.urls")),
     path("nieuwsbrief/", include("newsletter.urls")),
+    # The mail provider's bounce and complaint webhooks (django-anymail), behind WEBHOOK_SECRET.
+    path("anymail/", include(newsletter_urls.webhook_urlpatterns)),
     path("", include("network.urls")),
 ]
 

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,15 @@ from core.csvexport import csv_download
 from network.permissions import NetworkScopedAdmin, network_ids
 from news.models import NewsPost
 from newsletter import sending, subscribing
-from newsletter.models import Delivery, Issue, MailingList, Subscriber, Subscription, validate_issue_content
+from newsletter.models import (
+    Bounce,
+    Delivery,
+    Issue,
+    MailingList,
+    Subscriber,
+    Subscription,
+    validate_issue_content,
+)
 from privacy.admin import PersonalDataActionMixin
 
 SUBSCRIBER_HEADER = [
@@ -126,12 +135,48 @@ class ListFilter(admin.SimpleListFilter):
         return queryset.filter(mailing_list_id=self.value()) if self.value() else queryset
 
 
+class SuspendedFilter(admin.SimpleListFilter):
+    """Addresses suspended after bounces or a complaint: they get no issue until they confirm anew."""
+
+    title = _("suspended")
+    parameter_name = "geschorst"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Yes")), ("nee", _("No"))]
+
+    def queryset(self, request, queryset):
+        field = f"{model_admin_subscriber_path(queryset.model)}suspended_at__isnull"
+        if self.value() == "ja":
+            return queryset.filter(**{field: False})
+        if self.value() == "nee":
+            return queryset.filter(**{field: True})
+        return queryset
+
+
+def model_admin_subscriber_path(model):
+    return "" if model is Subscriber else "subscriber__"
+
+
+def suspension_label(subscriber):
+    if not subscriber.is_suspended:
+        return "-"
+    return f"{_when(subscriber.suspended_at)} ({subscriber.get_suspension_reason_display()})"
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(NoAddOrChangeAdminMixin, ExportMixin, NetworkScopedAdmin):
     """Subscriptions belong to the subscribers: staff read and export them, never edit them."""
 
-    list_display = ["subscriber", "subscriber_name", "mailing_list", "status", "confirmed_at", "unsubscribed_at"]
-    list_filter = [ListFilter, "status"]
+    list_display = [
+        "subscriber",
+        "subscriber_name",
+        "mailing_list",
+        "status",
+        "suspended",
+        "confirmed_at",
+        "unsubscribed_at",
+    ]
+    list_filter = [ListFilter, "status", SuspendedFilter]
     search_fields = ["subscriber__email", "subscriber__name"]
     list_select_related = ["subscriber", "mailing_list__network"]
     actions = ["export_csv"]
@@ -146,12 +191,17 @@ class SubscriptionAdmin(NoAddOrChangeAdminMixin, ExportMixin, NetworkScopedAdmin
         "created_at",
         "confirmed_at",
         "unsubscribed_at",
+        "suspended",
     ]
     readonly_fields = fields
 
     @admin.display(description=_("name"))
     def subscriber_name(self, obj):
         return obj.subscriber.name
+
+    @admin.display(description=_("suspended"), ordering="subscriber__suspended_at")
+    def suspended(self, obj):
+        return suspension_label(obj.subscriber)
 
     @admin.action(description=_("Export the selected subscriptions (CSV)"), permissions=["export"])
     def export_csv(self, request, queryset):
@@ -162,11 +212,16 @@ class SubscriptionAdmin(NoAddOrChangeAdminMixin, ExportMixin, NetworkScopedAdmin
 class SubscriberAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, admin.ModelAdmin):
     """For the superuser, to answer an erasure request by mail: deleting erases like the preferences page does."""
 
-    list_display = ["email", "name", "created_at", "confirmed_at"]
+    list_display = ["email", "name", "created_at", "confirmed_at", "suspended"]
+    list_filter = [SuspendedFilter]
     search_fields = ["email", "name"]
     actions = ["personal_data"]
-    fields = ["email", "name", "created_at", "confirmed_at"]
+    fields = ["email", "name", "created_at", "confirmed_at", "suspended", "soft_bounces"]
     readonly_fields = fields
+
+    @admin.display(description=_("suspended"), ordering="suspended_at")
+    def suspended(self, obj):
+        return suspension_label(obj)
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -216,6 +271,7 @@ class IssueAdmin(NetworkScopedAdmin):
         "state",
         "progress",
         "created_by",
+        "send_at",
         "sending_started_at",
         "sent_at",
         "copies_resent",
@@ -254,7 +310,7 @@ class IssueAdmin(NetworkScopedAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, obj):
-        if obj.pk is None or obj.is_draft:
+        if obj.pk is None or obj.status in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
             return "-"
         return _("%(sent)s sent, %(failed)s failed, %(uncertain)s uncertain, %(remaining)s remaining") % {
             "sent": obj.sent_count,
@@ -338,6 +394,12 @@ class IssueAdmin(NetworkScopedAdmin):
     def send_view(self, request, pk):
         """GET asks for confirmation with the number of recipients; POST starts sending, once."""
         issue = self._issue_for_sending(request, pk)
+        if request.method == "POST" and request.POST.get("action") == "unschedule":
+            if sending.unschedule(issue):
+                self.message_user(request, _("The issue is a draft again; nothing was sent."), messages.SUCCESS)
+            return redirect("admin:newsletter_issue_change", issue.pk)
+        if request.method == "POST" and request.POST.get("send_at"):
+            return self._schedule(request, issue)
         if request.method == "POST":
             if sending.start_sending(issue):
                 self.message_user(
@@ -353,9 +415,23 @@ class IssueAdmin(NetworkScopedAdmin):
             "opts": self.model._meta,
             "issue": issue,
             "title": _("Send “%(subject)s”") % {"subject": issue.subject},
-            "recipients": Subscription.objects.confirmed().filter(mailing_list=issue.mailing_list).count(),
+            "recipients": Subscription.objects.receiving().filter(mailing_list=issue.mailing_list).count(),
         }
         return TemplateResponse(request, "newsletter/admin/send_confirmation.html", context)
+
+    def _schedule(self, request, issue):
+        """POST with a local date and time (an <input type=datetime-local>): send then, not now."""
+        when = parse_datetime(request.POST["send_at"])
+        if when is not None and timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        if when is None or when <= timezone.now():
+            self.message_user(request, _("Choose a moment in the future to send the issue."), messages.ERROR)
+            return redirect("admin:newsletter_issue_send", issue.pk)
+        if sending.schedule(issue, when):
+            self.message_user(request, _("The issue goes out on %(when)s.") % {"when": _when(when)}, messages.SUCCESS)
+        else:
+            self.message_user(request, _("This issue was sent already; nothing was sent again."), messages.WARNING)
+        return redirect("admin:newsletter_issue_change", issue.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -471,3 +547,32 @@ class DeliveryAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
         self._decide(
             request, queryset, sending.mark_uncertain_sent, _("%(count)s uncertain copies were marked as sent.")
         )
+
+
+@admin.register(Bounce)
+class BounceAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
+    """Copies that came back and complaints, read only: who may send a network's issues sees them."""
+
+    list_display = ["received_at", "subscriber", "issue", "kind", "source", "detail"]
+    list_filter = ["kind", "source"]
+    list_select_related = ["delivery__subscriber", "delivery__issue"]
+    search_fields = ["delivery__subscriber__email"]
+    fields = ["received_at", "subscriber", "issue", "kind", "source", "detail"]
+    readonly_fields = fields
+
+    @admin.display(description=_("subscriber"))
+    def subscriber(self, obj):
+        return obj.delivery.subscriber or "-"
+
+    @admin.display(description=_("issue"))
+    def issue(self, obj):
+        return obj.delivery.issue
+
+    def _may_send(self, request):
+        return request.user.is_active and request.user.has_perm("newsletter.send_issue")
+
+    def has_module_permission(self, request):
+        return self._may_send(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_send(request) and self._allowed(request, obj)

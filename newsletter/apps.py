@@ -7,7 +7,11 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from newsletter import personal_data, sitemaps
+        from anymail.signals import tracking
+
+        from newsletter import bounces, personal_data, sitemaps
 
         sitemaps.register()
         personal_data.register()
+        # Bounces and complaints reported by the mail provider's webhook (/anymail/).
+        tracking.connect(bounces.tracking_received, dispatch_uid="newsletter.bounces")

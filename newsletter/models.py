@@ -61,6 +61,15 @@ class MailingList(models.Model):
         return f"{self.name} ({self.network.short_name})"
 
 
+class BounceKind(models.TextChoices):
+    HARD = "hard", _("Hard bounce")
+    SOFT = "soft", _("Soft bounce")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+SUSPENSION_REASONS = [("", _("none")), *BounceKind.choices]
+
+
 class Subscriber(models.Model):
     """One email address. The nonce goes into every link for it; erasure deletes the row and so every link."""
 
@@ -72,6 +81,20 @@ class Subscriber(models.Model):
     nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
+    # Set after a hard bounce, a complaint or too many soft bounces (newsletter/bounces.py): no issue
+    # goes to the address until its owner confirms it anew through the sign-up form.
+    suspended_at = models.DateTimeField(_("suspended"), null=True, blank=True, editable=False)
+    suspension_reason = models.CharField(
+        _("reason for suspension"),
+        max_length=12,
+        choices=SUSPENSION_REASONS,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
+    # Soft bounces since the address was last confirmed.
+    soft_bounces = models.PositiveSmallIntegerField(_("soft bounces"), default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["email"]
@@ -89,10 +112,18 @@ class Subscriber(models.Model):
     def is_confirmed(self):
         return self.confirmed_at is not None
 
+    @property
+    def is_suspended(self):
+        return self.suspended_at is not None
+
 
 class SubscriptionQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Subscription.Status.CONFIRMED)
+
+    def receiving(self):
+        """Confirmed subscriptions whose address is not suspended: the ones an issue goes to."""
+        return self.confirmed().filter(subscriber__suspended_at__isnull=True)
 
     def pending(self):
         return self.filter(status=Subscription.Status.PENDING)
@@ -150,6 +181,7 @@ class Issue(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
 
@@ -180,6 +212,8 @@ class Issue(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when a newsletter manager schedules the issue: the worker starts sending it then, not before.
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True, editable=False)
     sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
@@ -191,6 +225,9 @@ class Issue(models.Model):
     copies_marked_sent = models.PositiveIntegerField(
         _("uncertain copies marked as sent"), default=0, db_default=0, editable=False
     )
+    # Anonymous numbers that outlive the bounce records and the subscribers (newsletter/bounces.py).
+    bounced_count = models.PositiveIntegerField(_("bounced copies"), default=0, db_default=0, editable=False)
+    complained_count = models.PositiveIntegerField(_("complaints"), default=0, db_default=0, editable=False)
 
     objects = IssueQuerySet.as_manager()
 
@@ -322,6 +359,45 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.issue} → {self.subscriber or '-'}"
+
+
+class Bounce(models.Model):
+    """A copy that came back (a DSN in the bounce mailbox, or the mail provider's webhook) or a complaint.
+
+    Personal data (it says that this address bounced, and the server's words may quote it):
+    newsletter/personal_data.py covers it, `purge_pending_subscribers` deletes it after
+    NEWSLETTER_BOUNCE_DAYS. The issue keeps only its anonymous counts.
+    """
+
+    owner = Owner("delivery__issue__mailing_list__network", public=False)
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", _("mail provider's webhook")
+        MAILBOX = "mailbox", _("bounce mailbox")
+
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="bounces"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=BounceKind.choices)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    # The mail server's status and words ("5.1.1 user unknown"), shortened.
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    # The provider's event id or the report's Message-ID: the same report read twice counts once.
+    event_id = models.CharField(max_length=255, blank=True, default="", editable=False)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "event_id"], condition=~models.Q(event_id=""), name="one_bounce_per_report"
+            )
+        ]
+        verbose_name = _("bounce")
+        verbose_name_plural = _("bounces")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.delivery}"
 
 
 def validate_issue_content(mailing_list, news_posts, events):

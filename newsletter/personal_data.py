@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from core import personaldata
 from core.personaldata import ANONYMISED, REMOVED, Kind, UserOwnedKind, describe
 from newsletter import subscribing
-from newsletter.models import Delivery, Subscriber, Subscription
+from newsletter.models import Bounce, Delivery, Subscriber, Subscription
 
 
 class Subscribers(Kind):
@@ -26,7 +26,16 @@ class Subscribers(Kind):
         return list(Subscriber.objects.filter(email__iexact=subject.email).order_by("pk"))
 
     def export(self, subscriber):
-        return describe(subscriber, "email", "name", "created_at", "confirmed_at")
+        return describe(
+            subscriber,
+            "email",
+            "name",
+            "created_at",
+            "confirmed_at",
+            "suspended_at",
+            "suspension_reason",
+            "soft_bounces",
+        )
 
     def erase(self, records, subject):
         for subscriber in records:
@@ -91,6 +100,25 @@ class Deliveries(Kind):
         return len(records)
 
 
+class Bounces(Kind):
+    key = "newsletter.bounce"
+    label = gettext_lazy("Newsletter copies that came back, and complaints")
+    models = ("newsletter.Bounce",)
+    order = 33
+
+    def find(self, subject):
+        return list(
+            Bounce.objects.filter(delivery__subscriber__email__iexact=subject.email)
+            .select_related("delivery__issue")
+            .order_by("pk")
+        )
+
+    def export(self, bounce):
+        return describe(bounce, "delivery", "kind", "source", "received_at", "detail")
+
+    # Erased (deleted): the issue keeps its anonymous counts of bounced copies and complaints.
+
+
 class IssuesWritten(UserOwnedKind):
     key = "newsletter.issue"
     label = gettext_lazy("Newsletter issues you wrote")
@@ -111,4 +139,4 @@ class IssuesWritten(UserOwnedKind):
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    personaldata.register(Subscribers, Subscriptions, Deliveries, IssuesWritten)
+    personaldata.register(Subscribers, Subscriptions, Bounces, Deliveries, IssuesWritten)

@@ -10,7 +10,8 @@ tried again a bounded number of times with growing pauses, then marked failed.
 How:
 
 - `start_sending()` turns a draft into "sending", creates one pending `Delivery` per confirmed
-  subscriber of the list (a unique constraint per issue and subscriber) and enqueues the first
+  subscriber of the list whose address is not suspended (newsletter/bounces.py; a unique
+  constraint per issue and subscriber) and enqueues the first
   batch tasks, all in one transaction: the task queue lives in the same database, so either
   everything exists or nothing does. A second call finds the issue no longer a draft.
 - `send_batch()` opens one SMTP connection and, one copy at a time (up to NEWSLETTER_BATCH_SIZE
@@ -60,7 +61,7 @@ from django.utils.translation import gettext as _
 from audit.recording import record_change
 from core import pagecache
 from core.mail import build_mail
-from newsletter import smtp
+from newsletter import bounces, smtp
 from newsletter.models import Delivery, Issue, Subscription
 from newsletter.subscribing import PREFERENCES, UNSUBSCRIBE, absolute_url, signed_url
 
@@ -115,8 +116,9 @@ def _list_id(mailing_list):
     return f"<{mailing_list.slug}.{mailing_list.network.slug}.{host}>"
 
 
-def build_issue_mail(content, *, to, subscriber_pk, nonce, test=False):
-    """One copy of the issue for one address, with its own unsubscribe and preferences links (RFC 8058)."""
+def build_issue_mail(content, *, to, subscriber_pk, nonce, test=False, delivery_pk=None):
+    """One copy of the issue for one address, with its own unsubscribe and preferences links (RFC 8058)
+    and, for a delivery, the token a bounce report finds it by (newsletter/bounces.py)."""
     issue, mailing_list = content["issue"], content["mailing_list"]
     leave_url = signed_url("newsletter:unsubscribe", UNSUBSCRIBE, [subscriber_pk, nonce, mailing_list.pk])
     context = {
@@ -133,7 +135,16 @@ def build_issue_mail(content, *, to, subscriber_pk, nonce, test=False):
         "List-Archive": f"<{absolute_url(reverse('newsletter:network_archive', args=[mailing_list.network.slug]))}>",
     }
     sender = formataddr((content["network"].name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
-    return build_mail(to, subject, "newsletter/mail/issue", context, headers=headers, from_email=sender)
+    envelope_sender = None
+    if delivery_pk is not None:
+        headers[bounces.COPY_HEADER] = bounces.copy_token(delivery_pk)
+        envelope_sender = bounces.return_path(delivery_pk)
+    if envelope_sender:
+        # The From header stays the network's; only the envelope (the Return-Path) carries the token.
+        headers["From"] = sender
+    return build_mail(
+        to, subject, "newsletter/mail/issue", context, headers=headers, from_email=envelope_sender or sender
+    )
 
 
 def send_test(issue, to):
@@ -154,19 +165,20 @@ def _in(seconds):
     return timezone.now() + datetime.timedelta(seconds=seconds)
 
 
-def start_sending(issue):
-    """Sending starts: deliveries for the list's confirmed subscribers, and the batch tasks. False if not a draft."""
+def start_sending(issue, *, from_status=Issue.Status.DRAFT):
+    """Sending starts: deliveries for the list's confirmed subscribers, and the batch tasks. False if the
+    issue is no longer `from_status` (a draft, or a scheduled issue at its time)."""
     with transaction.atomic():
         now = timezone.now()
         # The conditional UPDATE is the guard: of two clicks on "send", one changes the row.
-        if not Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(
+        if not Issue.objects.filter(pk=issue.pk, status=from_status).update(
             status=Issue.Status.SENDING, sending_started_at=now
         ):
             return False
         # The update sends no signal: the audit trail gets its "sent" entry, with the staff member, here.
-        record_change(issue, {"status": (Issue.Status.DRAFT, Issue.Status.SENDING)})
+        record_change(issue, {"status": (from_status, Issue.Status.SENDING)})
         subscriber_ids = list(
-            Subscription.objects.confirmed()
+            Subscription.objects.receiving()
             .filter(mailing_list_id=issue.mailing_list_id)
             .values_list("subscriber_id", flat=True)
         )
@@ -181,6 +193,45 @@ def start_sending(issue):
             enqueue_batch(issue.pk)
     issue.refresh_from_db()
     return True
+
+
+def schedule(issue, when):
+    """A draft is to go out at `when`, not before: the worker starts it then (start_scheduled). False if not a draft.
+
+    Who receives it is decided at that time, so a subscriber who leaves or bounces meanwhile gets nothing.
+    """
+    from newsletter.tasks import start_scheduled_issue
+
+    with transaction.atomic():
+        if not Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(
+            status=Issue.Status.SCHEDULED, send_at=when
+        ):
+            return False
+        record_change(
+            issue,
+            {"status": (Issue.Status.DRAFT, Issue.Status.SCHEDULED), "send_at": (None, when.isoformat())},
+        )
+        start_scheduled_issue.using(run_after=when).enqueue(issue_id=issue.pk)
+    issue.refresh_from_db()
+    return True
+
+
+def unschedule(issue):
+    """A scheduled issue becomes a draft again (its queued task then does nothing). False if it was not scheduled."""
+    with transaction.atomic():
+        if not Issue.objects.filter(pk=issue.pk, status=Issue.Status.SCHEDULED).update(
+            status=Issue.Status.DRAFT, send_at=None
+        ):
+            return False
+        record_change(issue, {"status": (Issue.Status.SCHEDULED, Issue.Status.DRAFT)})
+    issue.refresh_from_db()
+    return True
+
+
+def start_scheduled(issue_id):
+    """Start a scheduled issue whose time has come; whether this call started it. Never before its time."""
+    issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.SCHEDULED, send_at__lte=timezone.now()).first()
+    return issue is not None and start_sending(issue, from_status=Issue.Status.SCHEDULED)
 
 
 def _batch_size():
@@ -258,9 +309,10 @@ def _hand_over(delivery):
 
 
 def _still_subscribed(delivery, issue):
+    """Still on the list, and the address not suspended since sending started (a bounce, a complaint)."""
     return (
         delivery.subscriber is not None
-        and Subscription.objects.confirmed()
+        and Subscription.objects.receiving()
         .filter(subscriber_id=delivery.subscriber_id, mailing_list_id=issue.mailing_list_id)
         .exists()
     )
@@ -291,7 +343,9 @@ def _send_copy(backend, content, issue, delivery):
 
     try:
         subscriber = delivery.subscriber
-        message = build_issue_mail(content, to=subscriber.email, subscriber_pk=subscriber.pk, nonce=subscriber.nonce)
+        message = build_issue_mail(
+            content, to=subscriber.email, subscriber_pk=subscriber.pk, nonce=subscriber.nonce, delivery_pk=delivery.pk
+        )
         result = smtp.transmit(backend, message, before_end_of_data)
     except ClaimLost:
         logger.warning("Delivery %s: claim given up before the message was handed over; not sent", delivery.pk)
@@ -326,7 +380,7 @@ def _send_copy(backend, content, issue, delivery):
 def send_batch(issue_id):
     """Send up to NEWSLETTER_BATCH_SIZE due copies of an issue, then enqueue the next batch or finish."""
     issue = Issue.objects.select_related("mailing_list__network").filter(pk=issue_id).first()
-    if issue is None or issue.is_draft:
+    if issue is None or issue.status not in (Issue.Status.SENDING, Issue.Status.SENT):
         return {}
     expire_claims(issue_id=issue.pk)
     content = issue_content(issue)
@@ -429,12 +483,16 @@ def recover():
     """The periodic check: expire claims, finish issues with nothing left, and restart the batches of
     issues whose chain of tasks died. {"expired": n, "finished": n, "resumed": n}."""
     expired = expire_claims()
+    # Scheduled issues whose time came while their task was lost (a worker down at that moment).
+    due = Issue.objects.filter(status=Issue.Status.SCHEDULED, send_at__lte=timezone.now()).values_list("pk", flat=True)
+    for issue_id in list(due):
+        start_scheduled(issue_id)
     sending_ids = Issue.objects.filter(status=Issue.Status.SENDING).values_list("pk", flat=True)
     finished = sum(_finish(issue_id) for issue_id in sending_ids)
     recently = timezone.now() - _claim_time()
     waiting = set(
         Delivery.objects.filter(status=Delivery.Status.PENDING)
-        .exclude(issue__status=Issue.Status.DRAFT)
+        .exclude(issue__status__in=[Issue.Status.DRAFT, Issue.Status.SCHEDULED])
         .values_list("issue_id", flat=True)
         .distinct()
     )

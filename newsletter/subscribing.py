@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.mail import MailNotSent, send_mail
 from core.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
-from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, MailingList, Subscriber, Subscription
+from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Bounce, MailingList, Subscriber, Subscription
 
 CONFIRM = "newsletter-confirm"
 UNSUBSCRIBE = "newsletter-unsubscribe"
@@ -75,6 +75,9 @@ def record_subscription(*, email, name, lists):
     for mailing_list in lists:
         subscription = existing.get(mailing_list.pk)
         if subscription is not None and subscription.status == Subscription.Status.CONFIRMED:
+            if subscriber.is_suspended:
+                # A suspended address (it bounced or complained) receives again once its owner confirms it.
+                to_confirm.append(mailing_list)
             continue
         if subscription is None:
             Subscription.objects.create(subscriber=subscriber, mailing_list=mailing_list, **_consent())
@@ -131,10 +134,13 @@ def confirmation_for_token(token):
 
 
 def pending_lists(subscriber, list_ids):
-    """Those of `list_ids` the subscriber still has to confirm."""
+    """Those of `list_ids` the subscriber still has to confirm: all of them while the address is suspended."""
+    statuses = [Subscription.Status.PENDING]
+    if subscriber.is_suspended:
+        statuses.append(Subscription.Status.CONFIRMED)
     return list(
         MailingList.objects.filter(
-            pk__in=list_ids, subscriptions__subscriber=subscriber, subscriptions__status=Subscription.Status.PENDING
+            pk__in=list_ids, subscriptions__subscriber=subscriber, subscriptions__status__in=statuses
         ).select_related("network")
     )
 
@@ -155,8 +161,11 @@ def confirm(subscriber, list_ids):
     changes nothing. The lists confirmed now."""
     now = timezone.now()
     Subscriber.objects.filter(pk=subscriber.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+    confirmed = pending_lists(subscriber, list_ids)
+    # Confirming anew proves the address works: a suspension (bounces, a complaint) ends here.
+    Subscriber.objects.filter(pk=subscriber.pk).update(suspended_at=None, suspension_reason="", soft_bounces=0)
+    subscriber.suspended_at, subscriber.suspension_reason, subscriber.soft_bounces = None, "", 0
     pending = Subscription.objects.pending().filter(subscriber=subscriber, mailing_list_id__in=list_ids)
-    confirmed = list(MailingList.objects.filter(subscriptions__in=pending).select_related("network"))
     pending.update(status=Subscription.Status.CONFIRMED, confirmed_at=now)
     return confirmed
 
@@ -221,7 +230,8 @@ def erase(subscriber):
     """Delete the address, the name, every subscription and so every link; keep anonymous counts only.
 
     Each list the subscriber was on counts one erasure; the subscriber's deliveries stay,
-    without the subscriber, so the numbers sent per issue stay right.
+    without the subscriber, so the numbers sent per issue stay right; the bounce records go (the
+    issue keeps their anonymous counts).
     """
     lists = MailingList.objects.filter(
         subscriptions__subscriber=subscriber, subscriptions__status=Subscription.Status.CONFIRMED
@@ -229,4 +239,6 @@ def erase(subscriber):
     MailingList.objects.filter(pk__in=list(lists.values_list("pk", flat=True))).update(
         erased_count=F("erased_count") + 1
     )
+    # A bounce record says that this address bounced (and its words may quote it): it goes too.
+    Bounce.objects.filter(delivery__subscriber=subscriber).delete()
     Subscriber.objects.filter(pk=subscriber.pk).delete()

@@ -2,13 +2,15 @@
 preview for staff; the health of the background worker that sends the issues, for monitoring."""
 
 import logging
+from functools import wraps
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -247,6 +249,19 @@ def preview(request, pk):
         response = HttpResponse(render_to_string("newsletter/mail/issue.html", context, request=request))
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def webhook_secret_required(view):
+    """A mail provider's webhook (newsletter/urls.py) answers 404 while WEBHOOK_SECRET is not set: anymail
+    alone would then only warn, and anyone could report a bounce that suspends a subscriber."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 @never_cache

@@ -46,8 +46,8 @@ def test_purge_erases_stale_sign_ups_and_leavers_and_keeps_the_rest(mailing_list
     assert not Subscription.objects.filter(mailing_list=extra).exists()
     assert reader.subscriptions.get().status == Subscription.Status.CONFIRMED
     assert (
-        out.getvalue().strip()
-        == "1 unconfirmed sign-ups, 2 subscribers without any list and 1 unconfirmed extra lists erased"
+        out.getvalue().strip() == "1 unconfirmed sign-ups, 2 subscribers without any list, 1 unconfirmed extra lists "
+        "and 0 bounce records erased"
     )
 
 

@@ -350,3 +350,37 @@ def test_network_editor_sees_no_newsletter_module(client, world):
     html = client.get("/beheer/").content.decode()
     assert "/beheer/newsletter/" not in html
     assert MailingList.objects.count() == 2  # nothing was touched on the way
+
+
+# Bounces and suspended subscribers ------------------------------------------------------------
+
+
+def bounce_of(world, side):
+    from newsletter import bounces
+    from newsletter.models import Bounce, BounceKind
+
+    subscription = world[side]["subscription"]
+    delivery = Delivery.objects.create(issue=world[side]["issue"], subscriber=subscription.subscriber, status="sent")
+    return bounces.record(delivery, BounceKind.HARD, source=Bounce.Source.MAILBOX, detail=f"5.1.1 {side}-reden")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", SIDES)
+def test_bounces_and_suspensions_show_for_own_network_only(client, world, role, side):
+    bounce = {key: bounce_of(world, key) for key in SIDES}[side]
+    client.force_login(world["users"][role])
+    allowed = ROLES[role]["send"] and (side == "own" or role == "superuser")
+    listing = client.get(url("bounce", "changelist"))
+    if ROLES[role]["send"]:
+        assert listing.status_code == 200
+        assert (f"{side}-reden" in listing.content.decode()) == allowed
+    else:
+        assert listing.status_code == 403
+    detail = client.get(url("bounce", "change", bounce))
+    assert detail.status_code == (200 if allowed else (302 if ROLES[role]["send"] else 403))
+    suspended = client.get(url("subscription", "changelist") + "?geschorst=ja")
+    email = NAMES[side]["subscription"]
+    if can(role, "subscription", "view", "own"):
+        assert (email in suspended.content.decode()) == can(role, "subscription", "view", side)
+    else:
+        assert suspended.status_code == 403

@@ -6,13 +6,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from newsletter.models import Subscriber, Subscription
+from newsletter.models import Bounce, Subscriber, Subscription
 
 
 class Command(BaseCommand):
     help = (
         "Erase newsletter sign-ups not confirmed within NEWSLETTER_PENDING_DAYS days, and subscribers who left "
-        "every list at least that long ago (run daily)."
+        "every list at least that long ago, and bounce records older than NEWSLETTER_BOUNCE_DAYS days (run daily)."
     )
 
     @transaction.atomic
@@ -37,7 +37,10 @@ class Command(BaseCommand):
         unconfirmed = stale.filter(confirmed_at__isnull=True).count()
         gone = stale.count() - unconfirmed
         stale.delete()
+        # The issue keeps its anonymous counts; the suspension stays on the subscriber.
+        bounce_cutoff = timezone.now() - datetime.timedelta(days=settings.NEWSLETTER_BOUNCE_DAYS)
+        old_bounces, _ = Bounce.objects.filter(received_at__lt=bounce_cutoff).delete()
         self.stdout.write(
-            f"{unconfirmed} unconfirmed sign-ups, {gone} subscribers without any list "
-            f"and {lists} unconfirmed extra lists erased"
+            f"{unconfirmed} unconfirmed sign-ups, {gone} subscribers without any list, "
+            f"{lists} unconfirmed extra lists and {old_bounces} bounce records erased"
         )
