@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import clear_url_caches
 
 from associations.models import Association
+from core.management.commands.bench_data import SIZES
 from events.models import Event
-from network.management.commands.bench_data import SIZES
 from network.models import Network
 from news.models import NewsPost
 from newsletter.models import Subscriber, Subscription
