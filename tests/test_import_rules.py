@@ -20,12 +20,12 @@ APPS = ["network", "news", "associations", "events", "campaigns", "newsletter", 
 RULES = [
     # The infrastructure serves every app and knows none of them, nor the composition root.
     ("core", [*APPS, "config"]),
+    # The networks come first: every other app builds on them, and they build on none but the audit trail.
+    ("network", ["news", "associations", "events", "campaigns", "newsletter", "privacy"]),
     # The composition root (settings, urls, checks) knows the apps; no app knows it.
     *[(app, ["config"]) for app in APPS],
     # An association's page does not depend on the campaigns or the newsletter.
     ("associations", ["campaigns", "newsletter"]),
-    # The networks come first: every other app builds on them, and they build on none but the audit trail.
-    ("network", ["news", "associations", "events", "campaigns", "newsletter", "privacy"]),
 ]
 
 # The composition root wires each app in through these modules of it, never through its models.
