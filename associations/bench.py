@@ -1,12 +1,13 @@
 """The associations' part of `manage.py bench_data` (core/benchdata.py): 1,000 associations across
-Flanders and Brussels with their activities and themes, and the network of a postcode for the
-apps after it (events)."""
+Flanders and Brussels with their activities and themes; the news posts of this run that name one;
+and the network of a postcode for the apps after it (events)."""
 
 import datetime
 import functools
 
 from associations.models import Activity, Association, province_for_postcode
 from core.benchdata import BATCH, PLACES, STREETS, Slugs, link_themes
+from news.models import NewsPost
 
 SIZES = {"associations": 1_000}
 
@@ -27,6 +28,7 @@ ACTIVITIES = [
 def fill(bench):
     bench.network_for = functools.partial(network_for, bench.networks)
     bench.top_up("associations", SIZES["associations"], Association, add_associations)
+    link_news(bench, bench.news_posts)
 
 
 def network_for(networks, postcode):
@@ -72,3 +74,16 @@ def add_associations(bench, count):
     ]
     Activity.objects.bulk_create(activities, batch_size=BATCH)
     link_themes(Association.themes.through, "association", [(a, bench.some_themes(1, 3)) for a in rows])
+
+
+def link_news(bench, posts):
+    """One in five new posts names an active association of its own network."""
+    own = {}
+    for pk, network_id in Association.objects.active().values_list("pk", "network_id"):
+        own.setdefault(network_id, []).append(pk)
+    links = [
+        NewsPost.associations.through(newspost_id=post.pk, association_id=bench.rng.choice(own[post.network_id]))
+        for post in posts
+        if own.get(post.network_id) and bench.rng.random() < 0.2
+    ]
+    NewsPost.associations.through.objects.bulk_create(links, batch_size=BATCH)

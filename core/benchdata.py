@@ -131,8 +131,8 @@ class Bench:
     writer: Writer = None
     networks: list = field(default_factory=list)  # network: in their order, the main network first
     themes: list = field(default_factory=list)  # network
+    news_posts: list = field(default_factory=list)  # news: the posts added in this run
     network_for: Callable = None  # associations: the network of a postcode's region
-    _later: list = field(default_factory=list)
 
     def __post_init__(self):
         self.writer = Writer(self.rng)
@@ -149,14 +149,6 @@ class Bench:
         if before < target:
             add(self, target - before)
         self.write(f"{label}: {before} → {model.objects.count()} (target {target})")
-
-    def later(self, step):
-        """Run `step(bench)` once every app has filled: for links to rows of an app that comes later."""
-        self._later.append(step)
-
-    def run_later(self):
-        while self._later:
-            self._later.pop(0)(self)
 
     def some_themes(self, low=1, high=2):
         return self.rng.sample(self.themes, min(len(self.themes), self.rng.randint(low, high)))

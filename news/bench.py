@@ -1,7 +1,7 @@
 """The news' part of `manage.py bench_data` (core/benchdata.py): 10,000 posts, most of them by the
-main network, a few drafts and scheduled ones, linked to themes and to their network's associations."""
+main network, a few drafts and scheduled ones, linked to themes; the associations' part, which
+comes after, links some of them to associations."""
 
-from associations.models import Association
 from core.benchdata import BATCH, Slugs, link_themes
 from news.models import NewsPost
 
@@ -43,18 +43,4 @@ def add_posts(bench, count):
         )
     NewsPost.objects.bulk_create(rows, batch_size=BATCH)
     link_themes(NewsPost.themes.through, "newspost", [(post, bench.some_themes()) for post in rows])
-    # The associations app comes after the news in INSTALLED_APPS: its rows are there only at the end.
-    bench.later(lambda bench: link_associations(bench, rows))
-
-
-def link_associations(bench, posts):
-    """One in five posts names an active association of its own network."""
-    own = {}
-    for pk, network_id in Association.objects.active().values_list("pk", "network_id"):
-        own.setdefault(network_id, []).append(pk)
-    links = [
-        NewsPost.associations.through(newspost_id=post.pk, association_id=bench.rng.choice(own[post.network_id]))
-        for post in posts
-        if own.get(post.network_id) and bench.rng.random() < 0.2
-    ]
-    NewsPost.associations.through.objects.bulk_create(links, batch_size=BATCH)
+    bench.news_posts = rows

@@ -40,7 +40,7 @@ def test_bench_data_fills_to_scale_with_derived_fields_and_the_measured_pages_an
     for event in Event.objects.filter(is_example=True)[:20]:
         assert (event.starts_at, event.ends_at) == event._moments()
         assert event.end_date is not None
-    # Some posts name an association of their own network (linked once every app has filled, bench.later).
+    # Some posts name an association of their own network (linked by the associations' part).
     links = NewsPost.associations.through.objects.select_related("newspost", "association")
     assert links.exists()
     assert all(link.newspost.network_id == link.association.network_id for link in links)

@@ -50,6 +50,5 @@ class Command(BaseCommand):
         with transaction.atomic(), translation.override("nl"):
             for module in modules:
                 module.fill(bench)
-            bench.run_later()
         # Bulk inserts send no signals: pages stored in the cache before would not know about them.
         cache.clear()
