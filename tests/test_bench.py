@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import clear_url_caches
 
 from associations.models import Association
+from core.management.commands.bench_data import SIZES
 from events.models import Event
-from network.management.commands.bench_data import SIZES
 from network.models import Network
 from news.models import NewsPost
 from newsletter.models import Subscriber, Subscription
@@ -40,6 +40,10 @@ def test_bench_data_fills_to_scale_with_derived_fields_and_the_measured_pages_an
     for event in Event.objects.filter(is_example=True)[:20]:
         assert (event.starts_at, event.ends_at) == event._moments()
         assert event.end_date is not None
+    # Some posts name an association of their own network (linked by the associations' part).
+    links = NewsPost.associations.through.objects.select_related("newspost", "association")
+    assert links.exists()
+    assert all(link.newspost.network_id == link.association.network_id for link in links)
     generated = Subscriber.objects.filter(email__endswith="@voorbeeld.example")
     assert Subscription.objects.filter(subscriber__in=generated).count() >= generated.count()
 

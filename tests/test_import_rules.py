@@ -20,6 +20,8 @@ APPS = [config.name for config in project_apps() if config.name != "core"]
 RULES = [
     # The infrastructure serves every app and knows none of them, nor the composition root.
     ("core", [*APPS, "config"]),
+    # The networks come first: every other app builds on them, and they build on none but the audit trail.
+    ("network", ["news", "associations", "events", "campaigns", "newsletter", "privacy"]),
     # The composition root (settings, urls, checks) knows the apps; no app knows it.
     *[(app, ["config"]) for app in APPS],
     # The content apps stand side by side on the networks: each knows the networks (and the news
