@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import PROJECT_DIR
 
 # Every Django app of the project (INSTALLED_APPS without the other projects' apps).
-APPS = ["network", "news", "associations", "events", "campaigns", "newsletter", "audit", "privacy"]
+APPS = ["network", "news", "associations", "events", "campaigns", "redirects", "newsletter", "audit", "privacy"]
 
 RULES = [
     # The infrastructure serves every app and knows none of them, nor the composition root.
@@ -24,6 +24,8 @@ RULES = [
     *[(app, ["config"]) for app in APPS],
     # An association's page does not depend on the campaigns or the newsletter.
     ("associations", ["campaigns", "newsletter"]),
+    # The redirects follow the content apps' addresses; no content app knows of them.
+    *[(app, ["redirects"]) for app in APPS if app != "redirects"],
 ]
 
 # The composition root wires each app in through these modules of it, never through its models.
