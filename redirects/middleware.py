@@ -9,7 +9,7 @@ so a new redirect works at once, without invalidating anything.
 from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control
 
-from redirects.models import MissingPath, Redirect
+from redirects.models import MissingPath, Redirect, readable_path
 
 # The admin, the accounts and uploads have no redirects, and what is missed there is nobody's
 # broken link (a draft document's secret folder must not end up in a list editors read).
@@ -33,13 +33,14 @@ class RedirectFallbackMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        if request.path.startswith(SKIPPED_PREFIXES):
+        path = readable_path(request.path)
+        if path is None or path.startswith(SKIPPED_PREFIXES):
             return response
-        target = Redirect.objects.follow(request.path)
+        target = Redirect.objects.follow(path)
         if target is not None:
             return self._redirect(request, target)
         if not _behind_a_secret(request):
-            MissingPath.objects.record_request(request.path)
+            MissingPath.objects.record_request(path)
         return response
 
     @staticmethod

@@ -31,7 +31,7 @@ PATH_LENGTH = 255
 MISSING_PATHS_KEPT = 1000
 MISSING_PATHS_LIMIT = 5000
 
-_LOCAL_PATH = re.compile(r"^/(?!/)[^\s\\]*$")
+_LOCAL_PATH = re.compile(r"^/(?!/)[^\s\\\x00-\x1f\x7f]*$")
 
 
 def validate_old_path(value):
@@ -55,11 +55,11 @@ def validate_new_path(value):
         ) from None
 
 
-def normalised_path(path):
-    """The path as it is counted (repeated slashes as one), or None when it is not counted: too long
-    to be a link, with control characters, or with an @ (an email address typed into the address)."""
+def readable_path(path):
+    """The path with repeated slashes as one, or None when it is no link anybody follows: too long,
+    or with control characters (PostgreSQL cannot even compare a text with a NUL in it)."""
     path = re.sub(r"/{2,}", "/", path)
-    if len(path) > PATH_LENGTH or "@" in path or any(ord(c) < 32 or ord(c) == 127 for c in path):
+    if len(path) > PATH_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in path):
         return None
     return path
 
@@ -131,7 +131,7 @@ class Redirect(models.Model):
 
     def clean(self):
         if self.old_path:
-            self.old_path = unquote(self.old_path)
+            self.old_path = re.sub(r"/{2,}", "/", unquote(self.old_path))
         if self.old_path and self.new_path and self.final_target() == self.old_path:
             raise ValidationError({"new_path": _("This address leads back to the old address.")})
 
@@ -158,16 +158,17 @@ class MissingPathQuerySet(models.QuerySet):
 
         A new address is added only while the table holds fewer than MISSING_PATHS_LIMIT rows.
         """
-        path = normalised_path(path)
-        if path is None:
+        path = readable_path(path)
+        if path is None or "@" in path:  # an email address typed into the address is nobody's link
             return
         now = connection.ops.adapt_datetimefield_value(now or timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(_COUNT_REQUEST, [path, now, now, path, MISSING_PATHS_LIMIT])
 
-    def prune(self, keep=MISSING_PATHS_KEPT):
-        """Keep the `keep` most requested addresses (the latest first among equals); the number removed."""
-        kept = list(self.order_by("-count", "-last_seen", "pk").values_list("pk", flat=True)[:keep])
+    def prune(self):
+        """Keep the MISSING_PATHS_KEPT most requested addresses (the latest first among equals); the number removed."""
+        kept = self.order_by("-count", "-last_seen", "pk").values_list("pk", flat=True)[:MISSING_PATHS_KEPT]
+        kept = list(kept)
         deleted, _ = self.exclude(pk__in=kept).delete()
         return deleted
 

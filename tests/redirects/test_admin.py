@@ -110,6 +110,7 @@ def test_a_redirect_is_added_only_to_the_own_network(client, world, role, side):
         ("//elders.example/", "/agenda/", "old_path"),
         ("/oud/?id=3", "/agenda/", "old_path"),
         ("/oud pad/", "/agenda/", "old_path"),
+        ("/oud\x00/", "/agenda/", "old_path"),
         ("/oud/", "//elders.example/pad", "new_path"),
         ("/oud/", "http://elders.example/", "new_path"),
         ("/oud/", "javascript:alert(1)", "new_path"),
