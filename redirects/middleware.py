@@ -1,7 +1,7 @@
 """Follow a redirect where the site has no page, and count the addresses visitors miss.
 
-Only a 404 answer to a GET or HEAD costs anything here: one query for the redirect, and one more
-(the count) when there is none. Every other answer passes untouched, so a page costs no query
+Only a 404 answer to a GET or HEAD costs anything here: two queries (looking up the redirect, then
+counting its visit or the missing address). Every other answer passes untouched, so a page costs no query
 more. 404s and redirects are never stored by the page cache (core/pagecache.py stores 200s only),
 so a new redirect works at once, without invalidating anything.
 """
