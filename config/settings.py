@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "associations",
     "events",
     "campaigns",
+    # After the content apps: it follows their objects' addresses (redirects/tracking.py).
+    "redirects",
     "newsletter",
     "audit",
     "privacy",
@@ -106,6 +108,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A 404 with a redirect becomes a 301, any other 404 is counted (redirects/middleware.py).
+    # Inside the headers' middleware, so the 301 has them; before CommonMiddleware, whose
+    # redirect to the address with its final slash comes first.
+    "redirects.middleware.RedirectFallbackMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -39,6 +39,9 @@ ROLE_PERMISSIONS = {
         *_crud("campaigns", "campaign", "keydate", "face", "campaigndocument"),
         "campaigns.view_signature",
         "campaigns.delete_signature",
+        # Their networks' redirects; the addresses visitors miss, shared by all networks, to read.
+        *_crud("redirects", "redirect"),
+        "redirects.view_missingpath",
         # Their networks' audit trail, for the kinds of content above (audit/permissions.py).
         "audit.view_auditentry",
         # The broken links in their networks' content (linkcheck/admin.py).

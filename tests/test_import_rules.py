@@ -35,6 +35,8 @@ RULES = [
     ("audit", ["news", "associations", "events", "campaigns", "newsletter", "privacy"]),
     # Privacy reads the personal-data registry (core); it imports no app.
     ("privacy", [app for app in APPS if app != "privacy"]),
+    # The redirects follow the content apps' addresses; no content app knows of them.
+    *[(app, ["redirects"]) for app in APPS if app != "redirects"],
 ]
 
 # The composition root wires each app in through these modules of it, never through its models.

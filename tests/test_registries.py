@@ -33,7 +33,18 @@ def ready_function(app):
 
 def test_the_project_apps_are_found():
     assert sorted(APPS) == sorted(
-        ["network", "news", "associations", "events", "campaigns", "newsletter", "audit", "privacy", "linkcheck"]
+        [
+            "network",
+            "news",
+            "associations",
+            "events",
+            "campaigns",
+            "redirects",
+            "newsletter",
+            "audit",
+            "privacy",
+            "linkcheck",
+        ]
     )
 
 

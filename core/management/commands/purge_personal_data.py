@@ -8,11 +8,17 @@ class Command(BaseCommand):
         "Enforce every retention limit at once; run it daily. Erases unconfirmed signatures, "
         "stale newsletter sign-ups and leavers, unconfirmed registrations and registrations of events long "
         "past, ended sessions "
-        "and the device list entries of ended staff sessions."
+        "and the device list entries of ended staff sessions; keeps only the most requested missing addresses."
     )
 
     # Each app's own command keeps its own rule and its own test; this one runs them together.
-    commands = ("purge_signatures", "purge_pending_subscribers", "purge_registrations", "clearsessions")
+    commands = (
+        "purge_signatures",
+        "purge_pending_subscribers",
+        "purge_registrations",
+        "clearsessions",
+        "prune_missing_paths",
+    )
 
     def handle(self, *args, **options):
         for name in self.commands:
