@@ -6,11 +6,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from associations.models import Association
 from associations.places import DATA_FILE, coordinates_for, find_place
+from associations.resources import AssociationResource, import_associations
 from tests.factories import AssociationFactory, NetworkFactory, ThemeFactory
 
 CARD = re.compile(r'<h3><a href="/verenigingen/([^/]+)/">.*?</h3>.*?(?:<p class="distance">(.*?)</p>)?\s*<p>', re.S)
@@ -197,3 +199,40 @@ def test_brussels_nineteen_municipalities_lie_in_the_region():
     assert len(brussels) == 19
     for row in brussels:
         assert 50.76 < float(row["latitude"]) < 50.92 and 4.24 < float(row["longitude"]) < 4.49, row["name"]
+
+
+# The demo
+
+
+def test_demo_near_me_lists_de_schakel_first_then_the_nearest(db, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", verbosity=0)
+    assert not Association.objects.active().filter(latitude__isnull=True).exists()
+
+    response = client.get("/verenigingen/", {"waar": "2870"})
+
+    assert response.status_code == 200
+    assert cards(response)[:4] == [
+        ("de-schakel-puurs", "op minder dan 1 km"),
+        ("open-deur-boom", "op 6 km"),
+        ("mensen-eerst-hoboken", "op 12 km"),  # 2660 Hoboken is put at Hoboken, not at Antwerp's centre
+        ("open-deur-dendermonde", "op 14 km"),
+    ]
+
+
+# Spreadsheets
+
+
+def test_a_file_exported_and_imported_again_does_not_pin_the_coordinates(network):
+    AssociationFactory(network=network, slug="lier", municipality="Lier", postcode="2500")
+    dataset = AssociationResource().export(Association.objects.all())
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    # Moved to Mechelen; the coordinates in the file are still those of Lier.
+    dataset[0] = [{"postcode": "2800", "gemeente": "Mechelen"}.get(header, row[header]) for header in dataset.headers]
+
+    result = import_associations(dataset, dry_run=False)
+
+    assert result.totals["update"] == 1
+    moved = Association.objects.get(slug="lier")
+    assert moved.coordinates_by_editor is False
+    assert (float(moved.latitude), float(moved.longitude)) == coordinates_for("2800", "Mechelen")
