@@ -58,7 +58,20 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
     inlines = [ActivityInline, PhotoInline, ProfileChangeInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "network", "is_active", "member_since", "is_example"]}),
-        (_("Where"), {"fields": ["street_address", "postcode", "municipality", "province", "latitude", "longitude"]}),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "street_address",
+                    "postcode",
+                    "municipality",
+                    "province",
+                    "latitude",
+                    "longitude",
+                    "coordinates_by_editor",
+                ]
+            },
+        ),
         (_("About"), {"fields": ["intro", "description", "themes"]}),
         (_("Contact"), {"fields": ["contact_person", "phone", "email", "website", "facebook_url", "instagram_url"]}),
     ]
@@ -81,6 +94,12 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
     def get_import_data_kwargs(self, **kwargs):
         # The confirm step imports again: a file that changed in between must not be half saved.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def save_model(self, request, obj, form, change):
+        changed = set(form.changed_data)
+        if {"latitude", "longitude"} & changed and "coordinates_by_editor" not in changed:
+            obj.note_given_coordinates()
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,9 +1,11 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Province
+from associations.places import find_place
 from network.forms import ListFilterForm
 
 POSTCODE = re.compile(r"^\d{4}$")
@@ -28,11 +30,34 @@ class DirectoryFilterForm(ListFilterForm):
     provincie = forms.ChoiceField(
         label=_("Province"), required=False, choices=[("", _("All provinces")), *Province.choices]
     )
-    field_order = ["q", "gemeente", "provincie", "netwerk", "thema"]
+    waar = forms.CharField(
+        label=_("Near"),
+        required=False,
+        max_length=80,
+        help_text=_("A postcode or a municipality, for example 2870 or Malines: the nearest associations first."),
+    )
+    field_order = ["waar", "q", "gemeente", "provincie", "netwerk", "thema"]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.place = None
+
+    def clean_waar(self):
+        """The place to measure from: a postcode or a name (Dutch or French, a part of a municipality too)."""
+        text = " ".join(self.cleaned_data["waar"].split())
+        if text:
+            self.place = find_place(text)
+            if self.place is None:
+                raise ValidationError(
+                    _(
+                        "We do not know the place “%(place)s”. Type a Belgian postcode (for example 2870) or the name "
+                        "of a municipality."
+                    ),
+                    code="unknown_place",
+                    params={"place": text},
+                )
+        return text
 
     def filter(self, associations):
         associations = super().filter(associations)
@@ -46,4 +71,6 @@ class DirectoryFilterForm(ListFilterForm):
                 associations = associations.filter(municipality__icontains=place)
         if data["provincie"]:
             associations = associations.in_province(data["provincie"])
+        if self.place:
+            associations = associations.nearest(self.place)
         return associations

@@ -1,11 +1,16 @@
+import math
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, FloatField, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from associations.places import coordinates_for
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.owners import Owner
 from core.richtext import RichTextField
@@ -70,6 +75,18 @@ class AssociationQuerySet(models.QuerySet):
     def in_province(self, province):
         return self.filter(province=province)
 
+    def nearest(self, place):
+        """Nearest to `place` first; those without coordinates last.
+
+        The database orders by a flat-earth distance (longitude scaled by the cosine of the latitude),
+        which over Belgium orders as the great-circle distance does, so sorting and paging stay in SQL.
+        """
+        scale = math.cos(math.radians(place.latitude))
+        north = Cast("latitude", FloatField()) - place.latitude
+        east = (Cast("longitude", FloatField()) - place.longitude) * scale
+        nearness = north * north + east * east
+        return self.annotate(nearness=nearness).order_by(F("nearness").asc(nulls_last=True), "name", "pk")
+
     def search(self, text):
         """Associations whose name, place, postcode or intro contain every word of `text`."""
         queryset = self
@@ -116,6 +133,14 @@ class Association(models.Model):
         blank=True,
         validators=[MinValueValidator(2.5), MaxValueValidator(6.5)],
     )
+    coordinates_by_editor = models.BooleanField(
+        _("coordinates set by an editor"),
+        default=False,
+        help_text=_(
+            "Ticked, the latitude and longitude stay as given; otherwise they follow the postcode and "
+            "municipality. Typing coordinates ticks it."
+        ),
+    )
     intro = models.CharField(
         _("short introduction"), max_length=300, help_text=_("One or two plain sentences, shown in the directory.")
     )
@@ -150,6 +175,9 @@ class Association(models.Model):
     def save(self, *args, **kwargs):
         if not self.province:
             self.province = province_for_postcode(self.postcode) or ""
+        if self._state.adding and not self.coordinates_by_editor:
+            self.note_given_coordinates()  # created with coordinates: someone chose them
+        self.place_on_map()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -168,6 +196,21 @@ class Association(models.Model):
             )
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    def place_on_map(self):
+        """Coordinates follow the postcode (and the place, "2140 Borgerhout") unless an editor set them."""
+        if self.coordinates_by_editor and self.latitude is not None and self.longitude is not None:
+            return
+        self.coordinates_by_editor = False
+        found = coordinates_for(self.postcode, self.municipality)
+        self.latitude, self.longitude = (Decimal(f"{value:.6f}") for value in found) if found else (None, None)
+
+    def note_given_coordinates(self):
+        """An editor typed coordinates (admin, spreadsheet): keep them unless empty or the postcode's own."""
+        found = coordinates_for(self.postcode, self.municipality)
+        derived = tuple(Decimal(f"{value:.6f}") for value in found) if found else (None, None)
+        given = (self.latitude, self.longitude)
+        self.coordinates_by_editor = None not in given and given != derived
 
     @property
     def social_links(self):

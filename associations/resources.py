@@ -289,11 +289,14 @@ class AssociationResource(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         """Set the row's values, and add what the widgets and the model cannot know: themes, scope, province."""
         original_network_id = instance.network_id if instance.pk else None
+        original_coordinates = (instance.latitude, instance.longitude)
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if (instance.latitude, instance.longitude) != original_coordinates:
+            instance.note_given_coordinates()
 
         # Themes are only set after saving; check them now so a bad slug is a row error like any other.
         themes = self.fields["themes"]
@@ -314,6 +317,7 @@ class AssociationResource(resources.ModelResource):
         # As clean() and save() would; done here too so an unchanged row is recognised as such.
         if not instance.province:
             instance.province = province_for_postcode(instance.postcode) or ""
+        instance.place_on_map()
 
         if errors:
             raise ValidationError(errors)

@@ -6,11 +6,14 @@ from functools import wraps
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Story
+from associations.places import Place, distance_km
 from core.csvexport import write_csv
 from core.listing import paginate, script_json
 from news.models import NewsPost
@@ -65,18 +68,31 @@ def organization_json_ld(request, association):
     return data
 
 
+def distance_text(kilometres):
+    """ "3 km": whole kilometres, as a postcode's centre is no more precise a starting point."""
+    if kilometres < 1:
+        return _("less than 1 km")
+    return _("%(distance)s km") % {"distance": number_format(round(kilometres))}
+
+
 @require_safe
 def association_list(request):
-    """The directory of active associations, filtered by province, place, network, theme and search words."""
+    """The directory of active associations, filtered by province, place, network, theme and search words;
+    with `waar`, the nearest first and each one's distance."""
     form = DirectoryFilterForm(request.GET or None)
     associations = Association.objects.active().select_related("network").order_by("name", "pk")
     if form.is_bound and not form.is_valid():
         return render(request, "associations/association_list.html", {"form": form, "page": None}, status=400)
     if form.is_bound:
         associations = form.filter(associations)
-    return render(
-        request, "associations/association_list.html", {"form": form, "page": paginate(request, associations)}
-    )
+    page = paginate(request, associations)
+    if form.is_bound and form.place:
+        page.object_list = list(page.object_list)
+        for association in page.object_list:
+            if association.latitude is not None and association.longitude is not None:
+                point = Place("", float(association.latitude), float(association.longitude))
+                association.distance = distance_text(distance_km(form.place, point))
+    return render(request, "associations/association_list.html", {"form": form, "page": page})
 
 
 @require_safe
