@@ -105,7 +105,10 @@ class EventAdmin(PublicationActions, NetworkScopedAdmin):
             _("Practical"),
             {"fields": ["wheelchair_accessible", "childcare", "travel_costs_refunded", "access_notes"]},
         ),
-        (_("Registration"), {"fields": ["registration_mode", "registration_url", "capacity"]}),
+        (
+            _("Registration"),
+            {"fields": ["registration_mode", "registration_url", "capacity", "registration_closes_at"]},
+        ),
         (_("Cancelled or postponed"), {"fields": ["status", "status_reason"]}),
     ]
 

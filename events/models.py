@@ -202,6 +202,15 @@ class Event(models.Model):
             "Empty: no limit."
         ),
     )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For the form on this site: after this moment nobody can register or confirm any more. "
+            "Empty: until the event begins."
+        ),
+    )
 
     is_example = models.BooleanField(
         _("example data"), default=False, help_text=_("Made-up demo content, marked as such on the site.")
@@ -306,8 +315,18 @@ class Event(models.Model):
         return self.ends_at <= (now or timezone.now())
 
     def registration_open(self, now=None):
-        """Whether the site's form takes registrations: published, taking place, not begun."""
-        return self.has_form and self.published and self.status == self.Status.SCHEDULED and not self.has_started(now)
+        """Whether the site's form takes registrations: published, taking place, not begun, deadline not passed."""
+        return (
+            self.has_form
+            and self.published
+            and self.status == self.Status.SCHEDULED
+            and not self.has_started(now)
+            and not self.deadline_passed(now)
+        )
+
+    def deadline_passed(self, now=None):
+        """Whether the registration deadline (if any) is behind us: the form is closed for good."""
+        return self.registration_closes_at is not None and self.registration_closes_at <= (now or timezone.now())
 
     # Validation -----------------------------------------------------------------------------
 
@@ -343,6 +362,15 @@ class Event(models.Model):
             errors["registration_url"] = _("A registration link is only for registration through a link elsewhere.")
         if self.capacity is not None and self.registration_mode != self.RegistrationMode.FORM:
             errors["capacity"] = _("A capacity only counts for registration with the form on this site.")
+        if self.registration_closes_at is not None:
+            if self.registration_mode != self.RegistrationMode.FORM:
+                errors["registration_closes_at"] = _(
+                    "A registration deadline only counts for registration with the form on this site."
+                )
+            elif "start_time" not in errors and "end_time" not in errors and self.start_date:
+                starts_at = self._moments()[0]
+                if starts_at is not None and self.registration_closes_at > starts_at:
+                    errors["registration_closes_at"] = _("Registration must close before the event begins.")
         if errors:
             raise ValidationError(errors)
 

@@ -8,7 +8,7 @@ from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -151,6 +151,7 @@ def event_detail(request, slug):
         "structured_data": script_json(event_json_ld(request, event)),
         "seats_left": seats_left(event) if event.has_form else None,
         "registration_open": event.registration_open(),
+        "closed_message": closed_message(event),
         "is_over": event.is_over(),
     }
     return render(request, "events/event_detail.html", context)
@@ -214,15 +215,19 @@ def registration_form(request, slug):
     the mail tells the owner of the address the rest.
     """
     event = _form_event(request, slug)
-    context = {"event": event, "network": event.network, "open": event.registration_open()}
+    context = {
+        "event": event,
+        "network": event.network,
+        "open": event.registration_open(),
+        "closed_message": closed_message(event),
+    }
     if request.method != "POST":
         context.update(form=RegistrationForm(), seats_left=seats_left(event))
         return render(request, "events/registration_form.html", context)
     form = RegistrationForm(request.POST)
     context.update(form=form, seats_left=None)
     if not context["open"]:
-        context["refusal"] = _("Registration for this event is closed.")
-        return render(request, "events/registration_form.html", context, status=409)
+        return _refuse_closed(request, event, "events/registration_form.html", context)
     outcome = check_public_post(request, form, scope="registration")
     if outcome is PublicPost.INVALID:
         context["seats_left"] = seats_left(event)
@@ -237,9 +242,28 @@ def registration_form(request, slug):
     try:
         register(event=event, request=request, **form.registration_data())
     except RegistrationClosed:
-        context["refusal"] = _("Registration for this event is closed.")
-        return render(request, "events/registration_form.html", context, status=409)
+        return _refuse_closed(request, event, "events/registration_form.html", context)
     return redirect("events:registration_thanks", slug=event.slug)
+
+
+def closed_message(event):
+    """Why the form takes nothing: the deadline with its moment in Brussels time, or closed as such."""
+    if event.deadline_passed():
+        moment = formats.date_format(timezone.localtime(event.registration_closes_at, EVENT_TIME_ZONE), "j F Y, H:i")
+        return _("Registration for this event closed on %(moment)s.") % {"moment": moment}
+    return _("Registration for this event is closed.")
+
+
+def _refuse_closed(request, event, template, context, key="refusal"):
+    """A post to a closed form: 410 after the registration deadline, 409 when closed otherwise.
+
+    After the deadline the form is gone for good, whatever happens next: 410 Gone says so (and a
+    browser or a client retrying learns nothing will change). A form closed by the event's state
+    (begun, cancelled, postponed, unpublished) answers 409 as before: a conflict with the event as
+    it is now, which a postponement can undo.
+    """
+    context[key] = closed_message(event)
+    return render(request, template, context, status=410 if event.deadline_passed() else 409)
 
 
 @require_safe
@@ -295,9 +319,8 @@ def registration_confirm(request, token):
             context["error"] = TokenExpired.message
             return render(request, "events/registration_confirm.html", context, status=400)
         except RegistrationClosed:
-            context["error"] = _("Registration for this event is closed.")
-            return render(request, "events/registration_confirm.html", context, status=409)
+            return _refuse_closed(request, event, "events/registration_confirm.html", context, key="error")
         return redirect(reverse("events:confirm", kwargs={"token": token}) + "?bevestigd=1")
     context["just_confirmed"] = not registration.is_pending and "bevestigd" in request.GET
-    context["open"] = event.registration_open()
+    context.update(open=event.registration_open(), closed_message=closed_message(event))
     return render(request, "events/registration_confirm.html", context)
