@@ -31,6 +31,8 @@ REGISTRATION_COLUMNS = [
     _("remarks"),
     _("status"),
     _("registered at"),
+    _("phone"),
+    _("registered by"),
 ]
 
 
@@ -51,8 +53,12 @@ def registrations_csv(registrations, filename):
             registration.remarks,
             registration.get_status_display(),
             timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            registration.phone,
+            str(registration.registered_by or ""),
         ]
-        for registration in registrations.select_related("event").order_by("event__starts_at", "created_at", "pk")
+        for registration in registrations.select_related("event", "registered_by").order_by(
+            "event__starts_at", "created_at", "pk"
+        )
     )
     return csv_download(filename, REGISTRATION_COLUMNS, rows)
 
@@ -64,7 +70,7 @@ class RegistrationInline(NoAddOrChangeAdminMixin, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["name", "email", "association", "people", "group_reason", "needs", "status", "created_at"]
+    fields = ["name", "email", "phone", "association", "people", "group_reason", "needs", "status", "created_at"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
@@ -183,7 +189,7 @@ class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, Networ
 
     list_display = ["name", "event", "people", "group_reason", "needs_list", "status", "created_at"]
     list_filter = [EventNetworkFilter, "status", "needs_transport", "needs_childcare", "needs_diet"]
-    search_fields = ["name", "email", "association", "event__title"]
+    search_fields = ["name", "email", "phone", "association", "event__title"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
     actions = ["export_csv", "personal_data"]
@@ -191,6 +197,7 @@ class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, Networ
         "event",
         "name",
         "email",
+        "phone",
         "association",
         "people",
         "group_reason",
@@ -199,6 +206,7 @@ class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, Networ
         "needs_diet",
         "remarks",
         "status",
+        "registered_by",
         "created_at",
         "confirmed_at",
     ]

@@ -8,6 +8,7 @@ from midnight of its start date to midnight after its end date.
 """
 
 import datetime
+import re
 import uuid
 import zoneinfo
 
@@ -38,6 +39,15 @@ GROUP_REASON_FROM_PEOPLE = 3
 
 postcode_validator = RegexValidator(r"^[1-9]\d{3}$", _("A Belgian postcode has four digits, for example 3500."))
 
+# Separators people type in a phone number; the digits (and a leading + or 00) are what is checked.
+PHONE_SEPARATORS = re.compile(r"[\s./()-]")
+# A Belgian number with its leading 0 (10 digits for a mobile, 04.., 9 for any other), or an
+# international one with + or 00 and a country code (E.164: at most 15 digits).
+PHONE_MESSAGE = _(
+    "Give a Belgian phone number (for example 0470 12 34 56 or 011 12 34 56) or an international one with +."
+)
+PHONE_NUMBER = re.compile(r"^(04\d{8}|0[1-35-9]\d{7}|(\+|00)[1-9]\d{7,14})$")
+
 
 def validate_event_slug(value):
     if value.isdigit():
@@ -49,6 +59,12 @@ def validate_event_slug(value):
 def validate_https(value):
     if value and not value.lower().startswith("https://"):
         raise ValidationError(_("Give a secure link that starts with https://."))
+
+
+def validate_phone(value):
+    """A Belgian or an international phone number, with or without spaces, dots, slashes or dashes."""
+    if not PHONE_NUMBER.match(PHONE_SEPARATORS.sub("", value)):
+        raise ValidationError(PHONE_MESSAGE)
 
 
 def brussels_moment(date, time):
@@ -314,6 +330,15 @@ class Event(models.Model):
     def is_over(self, now=None):
         return self.ends_at <= (now or timezone.now())
 
+    def takes_staff_registrations(self, now=None):
+        """Whether staff may still register people (events/registrations.register_for_others).
+
+        Staff vouch for the people they register, so the public deadline does not bind them (an
+        organiser adds a latecomer) and neither does publication (an event being prepared); the
+        form, the status and the start do.
+        """
+        return self.has_form and self.status == self.Status.SCHEDULED and not self.has_started(now)
+
     def registration_open(self, now=None):
         """Whether the site's form takes registrations: published, taking place, not begun, deadline not passed."""
         return (
@@ -425,7 +450,15 @@ class Registration(models.Model):
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=120)
-    email = models.EmailField(_("email"))
+    # Empty for people registered by staff (register_for_others): they get no mail, staff tell them.
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Only for people registered by staff, who have no email address to be reached at."),
+    )
     association = models.CharField(_("association"), max_length=150, blank=True)
     people = models.PositiveSmallIntegerField(
         _("number of people"),
@@ -445,6 +478,15 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
     # Signed into the cancel link with the primary key, so a link cannot be guessed from a number.
     nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member who registered these people for them; empty when they registered themselves."),
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -454,6 +496,7 @@ class Registration(models.Model):
     class Meta:
         ordering = ["event", "created_at", "pk"]
         indexes = [models.Index(fields=["event", "status"])]
+        permissions = [("register_others", _("Can register people without an email address for an event"))]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
 

@@ -4,6 +4,9 @@ import datetime
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +22,10 @@ from core.listing import paginate, script_json
 from core.pagecache import token_page
 from core.tokens import TokenError, TokenExpired
 from events import ical
-from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm
+from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
 from events.jsonld import event_json_ld
 from events.models import EVENT_TIME_ZONE, Event
+from events.permissions import can_register_others
 from events.registrations import (
     CONFIRM_PURPOSE,
     RegistrationClosed,
@@ -29,6 +33,7 @@ from events.registrations import (
     cancel,
     confirm,
     register,
+    register_for_others,
     registration_for_token,
     seats_left,
 )
@@ -324,3 +329,53 @@ def registration_confirm(request, token):
     context["just_confirmed"] = not registration.is_pending and "bevestigd" in request.GET
     context.update(open=event.registration_open(), closed_message=closed_message(event))
     return render(request, "events/registration_confirm.html", context)
+
+
+# Staff pages for one event --------------------------------------------------------------------
+
+
+def _staff_event(request, slug, allowed):
+    """The event, for staff of its network whom `allowed(user, event)` admits; 403 otherwise, as a preview."""
+    event = get_object_or_404(Event.objects.select_related("network"), slug=slug)
+    if not allowed(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def register_others(request, slug):
+    """Staff register people who have no email address: same seats and waiting list, confirmed at once, no mail."""
+    event = _staff_event(request, slug, can_register_others)
+    if not event.has_form:
+        raise Http404
+    form = StaffRegistrationForm(request.POST or None)
+    context = {"event": event, "network": event.network, "open": event.takes_staff_registrations(), "form": form}
+    status = 200
+    if request.method == "POST":
+        if not context["open"]:
+            context["refusal"] = _("Registration for this event is closed.")
+            status = 409
+        elif form.is_valid():
+            try:
+                registration = register_for_others(event=event, registered_by=request.user, **form.registration_data())
+            except RegistrationClosed:
+                context["refusal"] = _("Registration for this event is closed.")
+                status = 409
+            else:
+                messages.success(request, _registered_message(registration))
+                return redirect("events:register_others", slug=event.slug)
+        else:
+            status = 400
+    context.update(seats_left=seats_left(event), waiting=event.registrations.waiting().count())
+    return render(request, "events/register_others.html", context, status=status)
+
+
+def _registered_message(registration):
+    if registration.status == registration.Status.WAITING:
+        return _(
+            "%(name)s is on the waiting list: the event is full. Tell them; when seats come free for them, "
+            "they move up and you get a mail."
+        ) % {"name": registration.name}
+    return _("%(name)s is registered. Tell them: they get no mail.") % {"name": registration.name}
