@@ -471,6 +471,9 @@ NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "100"))
 NEWSLETTER_CLAIM_SECONDS = int(os.environ.get("NEWSLETTER_CLAIM_SECONDS", "300"))
 # Registrations are erased by `manage.py purge_registrations` this many days after their event ended.
 REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "60"))
+# Confirmed registrants get a reminder (with the cancel link) this many days before their event,
+# sent by `manage.py send_event_reminders` (run hourly).
+EVENT_REMINDER_DAYS = int(os.environ.get("EVENT_REMINDER_DAYS", "2"))
 
 # Audit trail (django-auditlog, shaped and shown by the `audit` app): no staff IP address is kept,
 # changes are stored as JSON values, a foreign key as the name of what it points to (still

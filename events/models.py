@@ -424,6 +424,19 @@ class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 
+    def due_for_reminder(self, now=None):
+        """Confirmed seats with an address, not reminded yet, of a published, scheduled event starting
+        within EVENT_REMINDER_DAYS."""
+        now = now or timezone.now()
+        return self.filter(
+            status=Registration.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            event__published=True,
+            event__status=Event.Status.SCHEDULED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + datetime.timedelta(days=settings.EVENT_REMINDER_DAYS),
+        ).exclude(email="")
+
     def waiting(self):
         """The waiting list in the order people confirmed."""
         return self.filter(status=Registration.Status.WAITING).order_by("confirmed_at", "created_at", "pk")
@@ -489,6 +502,8 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Claimed before the reminder is sent (events/registrations.send_reminders): never two reminders.
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()

@@ -36,6 +36,7 @@ class Registrations(Kind):
             "remarks",
             "created_at",
             "confirmed_at",
+            "reminded_at",
             **{_("event date"): registration.event.start_date, _("needs"): registration.needs},
         )
 

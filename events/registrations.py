@@ -287,6 +287,26 @@ def promote_waiting(*, event, request):
     return promoted
 
 
+def send_reminders(*, now=None):
+    """Mail every registration due for its reminder (EVENT_REMINDER_DAYS ahead) once; how many were sent.
+
+    Safe to run every hour, on several servers at once: each registration is claimed by one
+    UPDATE that sets `reminded_at` only where it is still empty, before its mail is sent, so two
+    runs never both send it. A mail the server refuses is logged and not tried again: one
+    reminder at most, never two.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for pk in list(Registration.objects.due_for_reminder(now).values_list("pk", flat=True)):
+        claimed = Registration.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now)
+        if not claimed:
+            continue
+        registration = Registration.objects.select_related("event__network").get(pk=pk)
+        send_registration_mail(registration, "reminder", None)
+        sent += 1
+    return sent
+
+
 def _subject(kind, title):
     subjects = {
         "pending": _("Confirm your registration for %(title)s"),
@@ -295,6 +315,7 @@ def _subject(kind, title):
         "promoted": _("A seat has come free for you: %(title)s"),
         "cancelled": _("Your registration for %(title)s is cancelled"),
         "known": _("You had already registered for %(title)s"),
+        "reminder": _("Reminder: %(title)s"),
         "event_cancelled": _("Cancelled: %(title)s"),
         "event_postponed": _("Postponed: %(title)s"),
     }
