@@ -33,6 +33,7 @@ REGISTRATION_COLUMNS = [
     _("registered at"),
     _("phone"),
     _("registered by"),
+    _("has accessibility needs"),
 ]
 
 
@@ -55,6 +56,7 @@ def registrations_csv(registrations, filename):
             timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
             registration.phone,
             str(registration.registered_by or ""),
+            _yes_no(registration.needs_accessibility),
         ]
         for registration in registrations.select_related("event", "registered_by").order_by(
             "event__starts_at", "created_at", "pk"
@@ -113,7 +115,15 @@ class EventAdmin(PublicationActions, NetworkScopedAdmin):
         ),
         (
             _("Registration"),
-            {"fields": ["registration_mode", "registration_url", "capacity", "registration_closes_at"]},
+            {
+                "fields": [
+                    "registration_mode",
+                    "registration_url",
+                    "capacity",
+                    "registration_closes_at",
+                    ("asks_transport", "asks_childcare", "asks_diet", "asks_accessibility"),
+                ]
+            },
         ),
         (_("Cancelled or postponed"), {"fields": ["status", "status_reason"]}),
     ]
@@ -188,7 +198,14 @@ class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, Networ
     """Registrations of the events of the user's networks, to read and export; they come from the site's form."""
 
     list_display = ["name", "event", "people", "group_reason", "needs_list", "status", "created_at"]
-    list_filter = [EventNetworkFilter, "status", "needs_transport", "needs_childcare", "needs_diet"]
+    list_filter = [
+        EventNetworkFilter,
+        "status",
+        "needs_transport",
+        "needs_childcare",
+        "needs_diet",
+        "needs_accessibility",
+    ]
     search_fields = ["name", "email", "phone", "association", "event__title"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
@@ -204,6 +221,7 @@ class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, Networ
         "needs_transport",
         "needs_childcare",
         "needs_diet",
+        "needs_accessibility",
         "remarks",
         "status",
         "registered_by",

@@ -65,6 +65,9 @@ class PartyForm(forms.Form):
     needs_transport = forms.BooleanField(label=_("Transport to get there"), required=False)
     needs_childcare = forms.BooleanField(label=_("Childcare"), required=False)
     needs_diet = forms.BooleanField(label=_("A special diet"), required=False)
+    needs_accessibility = forms.BooleanField(
+        label=_("Accessibility: a wheelchair place, an interpreter, large print or the like"), required=False
+    )
     remarks = forms.CharField(
         label=_("Remarks"),
         max_length=500,
@@ -73,12 +76,16 @@ class PartyForm(forms.Form):
         help_text=_("For example which diet, or what else would help you to take part."),
     )
 
-    NEEDS = ["needs_transport", "needs_childcare", "needs_diet"]
+    NEEDS = ["needs_transport", "needs_childcare", "needs_diet", "needs_accessibility"]
     TEXT_FIELDS = ["name", "association", "group_reason", "remarks"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, event=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Only the needs the event asks about (every need without an event): nothing else is stored.
+        for name in self.NEEDS:
+            if event is not None and name not in event.needs_asked:
+                del self.fields[name]
         self.fields["people"].error_messages["required"] = _("Give the number of people.")
         self.fields["group_reason"].help_text = _(
             "Needed from %(count)d people, for example: my two children, or four members of our association."

@@ -218,6 +218,16 @@ class Event(models.Model):
             "Empty: no limit."
         ),
     )
+    # Which needs the registration forms ask about (events/forms.py PartyForm); the answers are
+    # personal data, erased with the registrations (purge_registrations).
+    asks_transport = models.BooleanField(_("ask who needs transport"), default=True)
+    asks_childcare = models.BooleanField(_("ask who needs childcare"), default=True)
+    asks_diet = models.BooleanField(_("ask about dietary needs"), default=True)
+    asks_accessibility = models.BooleanField(
+        _("ask about accessibility needs"),
+        default=False,
+        help_text=_("For example a wheelchair place, a sign language interpreter or large print."),
+    )
     registration_closes_at = models.DateTimeField(
         _("registration closes"),
         null=True,
@@ -319,6 +329,17 @@ class Event(models.Model):
     @property
     def is_postponed(self):
         return self.status == self.Status.POSTPONED
+
+    @property
+    def needs_asked(self):
+        """The Registration fields of the needs this event asks about, in the forms' order."""
+        asked = [
+            (self.asks_transport, "needs_transport"),
+            (self.asks_childcare, "needs_childcare"),
+            (self.asks_diet, "needs_diet"),
+            (self.asks_accessibility, "needs_accessibility"),
+        ]
+        return [name for ask, name in asked if ask]
 
     @property
     def has_form(self):
@@ -481,6 +502,7 @@ class Registration(models.Model):
     needs_transport = models.BooleanField(_("needs transport"), default=False)
     needs_childcare = models.BooleanField(_("needs childcare"), default=False)
     needs_diet = models.BooleanField(_("has dietary needs"), default=False)
+    needs_accessibility = models.BooleanField(_("has accessibility needs"), default=False)
     group_reason = models.TextField(
         _("who comes along"),
         max_length=300,
@@ -537,6 +559,7 @@ class Registration(models.Model):
             (self.needs_transport, _("transport")),
             (self.needs_childcare, _("childcare")),
             (self.needs_diet, _("dietary needs")),
+            (self.needs_accessibility, _("accessibility")),
         ]
         return [str(label) for ticked, label in labels if ticked]
 

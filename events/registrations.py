@@ -125,6 +125,7 @@ def register(
     needs_transport=False,
     needs_childcare=False,
     needs_diet=False,
+    needs_accessibility=False,
     remarks="",
 ):
     """Record a pending registration and mail its confirmation link; it takes no seat until confirmed.
@@ -150,6 +151,7 @@ def register(
                 needs_transport=needs_transport,
                 needs_childcare=needs_childcare,
                 needs_diet=needs_diet,
+                needs_accessibility=needs_accessibility,
                 remarks=remarks,
                 status=Registration.Status.PENDING,
             )
@@ -174,6 +176,7 @@ def register_for_others(
     needs_transport=False,
     needs_childcare=False,
     needs_diet=False,
+    needs_accessibility=False,
     remarks="",
 ):
     """Staff register people who have no email address: confirmed at once, no mail.
@@ -199,6 +202,7 @@ def register_for_others(
             needs_transport=needs_transport,
             needs_childcare=needs_childcare,
             needs_diet=needs_diet,
+            needs_accessibility=needs_accessibility,
             remarks=remarks,
             registered_by=registered_by,
             status=Registration.Status.CONFIRMED if fits else Registration.Status.WAITING,

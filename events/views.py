@@ -227,9 +227,9 @@ def registration_form(request, slug):
         "closed_message": closed_message(event),
     }
     if request.method != "POST":
-        context.update(form=RegistrationForm(), seats_left=seats_left(event))
+        context.update(form=RegistrationForm(event=event), seats_left=seats_left(event))
         return render(request, "events/registration_form.html", context)
-    form = RegistrationForm(request.POST)
+    form = RegistrationForm(request.POST, event=event)
     context.update(form=form, seats_left=None)
     if not context["open"]:
         return _refuse_closed(request, event, "events/registration_form.html", context)
@@ -350,7 +350,7 @@ def register_others(request, slug):
     event = _staff_event(request, slug, can_register_others)
     if not event.has_form:
         raise Http404
-    form = StaffRegistrationForm(request.POST or None)
+    form = StaffRegistrationForm(request.POST or None, event=event)
     context = {"event": event, "network": event.network, "open": event.takes_staff_registrations(), "form": form}
     status = 200
     if request.method == "POST":
