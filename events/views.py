@@ -25,7 +25,7 @@ from events import ical
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
 from events.jsonld import event_json_ld
 from events.models import EVENT_TIME_ZONE, Event
-from events.permissions import can_register_others
+from events.permissions import can_register_others, can_see_registrations
 from events.registrations import (
     CONFIRM_PURPOSE,
     RegistrationClosed,
@@ -379,3 +379,29 @@ def _registered_message(registration):
             "they move up and you get a mail."
         ) % {"name": registration.name}
     return _("%(name)s is registered. Tell them: they get no mail.") % {"name": registration.name}
+
+
+@never_cache
+@staff_member_required
+@require_safe
+def attendance(request, slug):
+    """The attendance list to print for staff of the event's network: who comes, how many, what they need.
+
+    On the site rather than in the admin: it is one page to print with the site's look and a
+    print stylesheet, shared with the page to register others, and it reads the same per-object
+    rule (events/permissions.py). Never cached; 403 for another network's event.
+    """
+    event = _staff_event(request, slug, can_see_registrations)
+    if not event.has_form:
+        raise Http404
+    registrations = event.registrations.select_related("registered_by").order_by("name", "pk")
+    confirmed = list(registrations.confirmed())
+    context = {
+        "event": event,
+        "network": event.network,
+        "confirmed": confirmed,
+        "confirmed_people": sum(registration.people for registration in confirmed),
+        "waiting": list(event.registrations.select_related("registered_by").waiting()),
+        "may_register_others": can_register_others(request.user, event),
+    }
+    return render(request, "events/attendance.html", context)
