@@ -508,6 +508,9 @@ NEWSLETTER_BOUNCE_MAILDIR = os.environ.get("NEWSLETTER_BOUNCE_MAILDIR", "")
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET", "")}
 # Registrations are erased by `manage.py purge_registrations` this many days after their event ended.
 REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "60"))
+# Confirmed registrants get a reminder (with the cancel link) this many days before their event,
+# sent by `manage.py send_event_reminders` (run hourly).
+EVENT_REMINDER_DAYS = int(os.environ.get("EVENT_REMINDER_DAYS", "2"))
 
 # `manage.py check_links` (daily): seconds it waits for a server's answer, and at least between two
 # requests to one host.

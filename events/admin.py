@@ -31,6 +31,9 @@ REGISTRATION_COLUMNS = [
     _("remarks"),
     _("status"),
     _("registered at"),
+    _("phone"),
+    _("registered by"),
+    _("has accessibility needs"),
 ]
 
 
@@ -51,8 +54,13 @@ def registrations_csv(registrations, filename):
             registration.remarks,
             registration.get_status_display(),
             timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            registration.phone,
+            str(registration.registered_by or ""),
+            _yes_no(registration.needs_accessibility),
         ]
-        for registration in registrations.select_related("event").order_by("event__starts_at", "created_at", "pk")
+        for registration in registrations.select_related("event", "registered_by").order_by(
+            "event__starts_at", "created_at", "pk"
+        )
     )
     return csv_download(filename, REGISTRATION_COLUMNS, rows)
 
@@ -64,7 +72,7 @@ class RegistrationInline(NoAddOrChangeAdminMixin, admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ["name", "email", "association", "people", "group_reason", "needs", "status", "created_at"]
+    fields = ["name", "email", "phone", "association", "people", "group_reason", "needs", "status", "created_at"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
@@ -105,7 +113,18 @@ class EventAdmin(PublicationActions, NetworkScopedAdmin):
             _("Practical"),
             {"fields": ["wheelchair_accessible", "childcare", "travel_costs_refunded", "access_notes"]},
         ),
-        (_("Registration"), {"fields": ["registration_mode", "registration_url", "capacity"]}),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "registration_mode",
+                    "registration_url",
+                    "capacity",
+                    "registration_closes_at",
+                    ("asks_transport", "asks_childcare", "asks_diet", "asks_accessibility"),
+                ]
+            },
+        ),
         (_("Cancelled or postponed"), {"fields": ["status", "status_reason"]}),
     ]
 
@@ -179,8 +198,15 @@ class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, Networ
     """Registrations of the events of the user's networks, to read and export; they come from the site's form."""
 
     list_display = ["name", "event", "people", "group_reason", "needs_list", "status", "created_at"]
-    list_filter = [EventNetworkFilter, "status", "needs_transport", "needs_childcare", "needs_diet"]
-    search_fields = ["name", "email", "association", "event__title"]
+    list_filter = [
+        EventNetworkFilter,
+        "status",
+        "needs_transport",
+        "needs_childcare",
+        "needs_diet",
+        "needs_accessibility",
+    ]
+    search_fields = ["name", "email", "phone", "association", "event__title"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
     actions = ["export_csv", "personal_data"]
@@ -188,14 +214,17 @@ class RegistrationAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, Networ
         "event",
         "name",
         "email",
+        "phone",
         "association",
         "people",
         "group_reason",
         "needs_transport",
         "needs_childcare",
         "needs_diet",
+        "needs_accessibility",
         "remarks",
         "status",
+        "registered_by",
         "created_at",
         "confirmed_at",
     ]

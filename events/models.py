@@ -8,6 +8,7 @@ from midnight of its start date to midnight after its end date.
 """
 
 import datetime
+import re
 import uuid
 import zoneinfo
 
@@ -38,6 +39,15 @@ GROUP_REASON_FROM_PEOPLE = 3
 
 postcode_validator = RegexValidator(r"^[1-9]\d{3}$", _("A Belgian postcode has four digits, for example 3500."))
 
+# Separators people type in a phone number; the digits (and a leading + or 00) are what is checked.
+PHONE_SEPARATORS = re.compile(r"[\s./()-]")
+# A Belgian number with its leading 0 (10 digits for a mobile, 04.., 9 for any other), or an
+# international one with + or 00 and a country code (E.164: at most 15 digits).
+PHONE_MESSAGE = _(
+    "Give a Belgian phone number (for example 0470 12 34 56 or 011 12 34 56) or an international one with +."
+)
+PHONE_NUMBER = re.compile(r"^(04\d{8}|0[1-35-9]\d{7}|(\+|00)[1-9]\d{7,14})$")
+
 
 def validate_event_slug(value):
     if value.isdigit():
@@ -49,6 +59,12 @@ def validate_event_slug(value):
 def validate_https(value):
     if value and not value.lower().startswith("https://"):
         raise ValidationError(_("Give a secure link that starts with https://."))
+
+
+def validate_phone(value):
+    """A Belgian or an international phone number, with or without spaces, dots, slashes or dashes."""
+    if not PHONE_NUMBER.match(PHONE_SEPARATORS.sub("", value)):
+        raise ValidationError(PHONE_MESSAGE)
 
 
 def brussels_moment(date, time):
@@ -202,6 +218,25 @@ class Event(models.Model):
             "Empty: no limit."
         ),
     )
+    # Which needs the registration forms ask about (events/forms.py PartyForm); the answers are
+    # personal data, erased with the registrations (purge_registrations).
+    asks_transport = models.BooleanField(_("ask who needs transport"), default=True)
+    asks_childcare = models.BooleanField(_("ask who needs childcare"), default=True)
+    asks_diet = models.BooleanField(_("ask about dietary needs"), default=True)
+    asks_accessibility = models.BooleanField(
+        _("ask about accessibility needs"),
+        default=False,
+        help_text=_("For example a wheelchair place, a sign language interpreter or large print."),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For the form on this site: after this moment nobody can register or confirm any more. "
+            "Empty: until the event begins."
+        ),
+    )
 
     is_example = models.BooleanField(
         _("example data"), default=False, help_text=_("Made-up demo content, marked as such on the site.")
@@ -296,6 +331,17 @@ class Event(models.Model):
         return self.status == self.Status.POSTPONED
 
     @property
+    def needs_asked(self):
+        """The Registration fields of the needs this event asks about, in the forms' order."""
+        asked = [
+            (self.asks_transport, "needs_transport"),
+            (self.asks_childcare, "needs_childcare"),
+            (self.asks_diet, "needs_diet"),
+            (self.asks_accessibility, "needs_accessibility"),
+        ]
+        return [name for ask, name in asked if ask]
+
+    @property
     def has_form(self):
         return self.registration_mode == self.RegistrationMode.FORM
 
@@ -305,9 +351,28 @@ class Event(models.Model):
     def is_over(self, now=None):
         return self.ends_at <= (now or timezone.now())
 
+    def takes_staff_registrations(self, now=None):
+        """Whether staff may still register people (events/registrations.register_for_others).
+
+        Staff vouch for the people they register, so the public deadline does not bind them (an
+        organiser adds a latecomer) and neither does publication (an event being prepared); the
+        form, the status and the start do.
+        """
+        return self.has_form and self.status == self.Status.SCHEDULED and not self.has_started(now)
+
     def registration_open(self, now=None):
-        """Whether the site's form takes registrations: published, taking place, not begun."""
-        return self.has_form and self.published and self.status == self.Status.SCHEDULED and not self.has_started(now)
+        """Whether the site's form takes registrations: published, taking place, not begun, deadline not passed."""
+        return (
+            self.has_form
+            and self.published
+            and self.status == self.Status.SCHEDULED
+            and not self.has_started(now)
+            and not self.deadline_passed(now)
+        )
+
+    def deadline_passed(self, now=None):
+        """Whether the registration deadline (if any) is behind us: the form is closed for good."""
+        return self.registration_closes_at is not None and self.registration_closes_at <= (now or timezone.now())
 
     # Validation -----------------------------------------------------------------------------
 
@@ -343,6 +408,15 @@ class Event(models.Model):
             errors["registration_url"] = _("A registration link is only for registration through a link elsewhere.")
         if self.capacity is not None and self.registration_mode != self.RegistrationMode.FORM:
             errors["capacity"] = _("A capacity only counts for registration with the form on this site.")
+        if self.registration_closes_at is not None:
+            if self.registration_mode != self.RegistrationMode.FORM:
+                errors["registration_closes_at"] = _(
+                    "A registration deadline only counts for registration with the form on this site."
+                )
+            elif "start_time" not in errors and "end_time" not in errors and self.start_date:
+                starts_at = self._moments()[0]
+                if starts_at is not None and self.registration_closes_at > starts_at:
+                    errors["registration_closes_at"] = _("Registration must close before the event begins.")
         if errors:
             raise ValidationError(errors)
 
@@ -371,6 +445,19 @@ class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 
+    def due_for_reminder(self, now=None):
+        """Confirmed seats with an address, not reminded yet, of a published, scheduled event starting
+        within EVENT_REMINDER_DAYS."""
+        now = now or timezone.now()
+        return self.filter(
+            status=Registration.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            event__published=True,
+            event__status=Event.Status.SCHEDULED,
+            event__starts_at__gt=now,
+            event__starts_at__lte=now + datetime.timedelta(days=settings.EVENT_REMINDER_DAYS),
+        ).exclude(email="")
+
     def waiting(self):
         """The waiting list in the order people confirmed."""
         return self.filter(status=Registration.Status.WAITING).order_by("confirmed_at", "created_at", "pk")
@@ -397,7 +484,15 @@ class Registration(models.Model):
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
     name = models.CharField(_("name"), max_length=120)
-    email = models.EmailField(_("email"))
+    # Empty for people registered by staff (register_for_others): they get no mail, staff tell them.
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Only for people registered by staff, who have no email address to be reached at."),
+    )
     association = models.CharField(_("association"), max_length=150, blank=True)
     people = models.PositiveSmallIntegerField(
         _("number of people"),
@@ -407,6 +502,7 @@ class Registration(models.Model):
     needs_transport = models.BooleanField(_("needs transport"), default=False)
     needs_childcare = models.BooleanField(_("needs childcare"), default=False)
     needs_diet = models.BooleanField(_("has dietary needs"), default=False)
+    needs_accessibility = models.BooleanField(_("has accessibility needs"), default=False)
     group_reason = models.TextField(
         _("who comes along"),
         max_length=300,
@@ -417,8 +513,19 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
     # Signed into the cancel link with the primary key, so a link cannot be guessed from a number.
     nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member who registered these people for them; empty when they registered themselves."),
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Claimed before the reminder is sent (events/registrations.send_reminders): never two reminders.
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = RegistrationQuerySet.as_manager()
@@ -426,6 +533,7 @@ class Registration(models.Model):
     class Meta:
         ordering = ["event", "created_at", "pk"]
         indexes = [models.Index(fields=["event", "status"])]
+        permissions = [("register_others", _("Can register people without an email address for an event"))]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
 
@@ -451,6 +559,7 @@ class Registration(models.Model):
             (self.needs_transport, _("transport")),
             (self.needs_childcare, _("childcare")),
             (self.needs_diet, _("dietary needs")),
+            (self.needs_accessibility, _("accessibility")),
         ]
         return [str(label) for ticked, label in labels if ticked]
 

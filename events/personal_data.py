@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import personaldata
-from core.personaldata import Kind, describe
+from core.personaldata import ANONYMISED, Kind, UserOwnedKind, describe
 from events import registrations
 from events.models import Registration
 
@@ -28,6 +28,7 @@ class Registrations(Kind):
             "event",
             "name",
             "email",
+            "phone",
             "association",
             "people",
             "group_reason",
@@ -35,6 +36,7 @@ class Registrations(Kind):
             "remarks",
             "created_at",
             "confirmed_at",
+            "reminded_at",
             **{_("event date"): registration.event.start_date, _("needs"): registration.needs},
         )
 
@@ -45,6 +47,28 @@ class Registrations(Kind):
         return len(records)
 
 
+class RegistrationsMadeForOthers(UserOwnedKind):
+    """Registrations a staff member made for people without an email address: about the staff member
+    only as who made them. The export names the event and the number of people, not the people."""
+
+    key = "events.registration.registered_by"
+    label = gettext_lazy("Registrations you made for others")
+    models = ("events.Registration",)
+    order = 64
+    outcome = ANONYMISED
+    history_is_personal = False
+    user_field = "registered_by"
+    select_related = ("event",)
+
+    def export(self, registration):
+        return describe(registration, "event", "people", "created_at")
+
+    def erase(self, records, subject):
+        # The registration is the registrant's; who made it becomes the anonymised account
+        # (privacy/personal_data.py), and the retention rule erases the registration with the others.
+        return len(records)
+
+
 def register():
     """Called by the app's AppConfig.ready()."""
-    personaldata.register(Registrations)
+    personaldata.register(Registrations, RegistrationsMadeForOthers)

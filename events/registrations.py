@@ -125,6 +125,7 @@ def register(
     needs_transport=False,
     needs_childcare=False,
     needs_diet=False,
+    needs_accessibility=False,
     remarks="",
 ):
     """Record a pending registration and mail its confirmation link; it takes no seat until confirmed.
@@ -150,6 +151,7 @@ def register(
                 needs_transport=needs_transport,
                 needs_childcare=needs_childcare,
                 needs_diet=needs_diet,
+                needs_accessibility=needs_accessibility,
                 remarks=remarks,
                 status=Registration.Status.PENDING,
             )
@@ -160,6 +162,57 @@ def register(
         return existing, False
     send_registration_mail(registration, "pending", request)
     return registration, True
+
+
+def register_for_others(
+    *,
+    event,
+    registered_by,
+    name,
+    phone="",
+    association="",
+    people=1,
+    group_reason="",
+    needs_transport=False,
+    needs_childcare=False,
+    needs_diet=False,
+    needs_accessibility=False,
+    remarks="",
+):
+    """Staff register people who have no email address: confirmed at once, no mail.
+
+    The staff member vouches for them, so there is no confirmation link to wait for: the
+    registration gets a seat when all its people fit, else a place on the waiting list, by the
+    same rule and under the same lock as a confirmation by mail. Staff tell the people
+    themselves. RegistrationClosed once the event takes no staff registrations
+    (Event.takes_staff_registrations).
+    """
+    with transaction.atomic():
+        event = _lock(event)
+        if not event.takes_staff_registrations():
+            raise RegistrationClosed
+        fits = event.capacity is None or seats_taken(event) + people <= event.capacity
+        registration = Registration(
+            event=event,
+            name=name,
+            phone=phone,
+            association=association,
+            people=people,
+            group_reason=group_reason,
+            needs_transport=needs_transport,
+            needs_childcare=needs_childcare,
+            needs_diet=needs_diet,
+            needs_accessibility=needs_accessibility,
+            remarks=remarks,
+            registered_by=registered_by,
+            status=Registration.Status.CONFIRMED if fits else Registration.Status.WAITING,
+            confirmed_at=timezone.now(),
+        )
+        registration.full_clean()
+        registration.save()
+        if fits:
+            _seats_changed(event)
+    return registration
 
 
 def confirm(*, registration, request):
@@ -238,6 +291,26 @@ def promote_waiting(*, event, request):
     return promoted
 
 
+def send_reminders(*, now=None):
+    """Mail every registration due for its reminder (EVENT_REMINDER_DAYS ahead) once; how many were sent.
+
+    Safe to run every hour, on several servers at once: each registration is claimed by one
+    UPDATE that sets `reminded_at` only where it is still empty, before its mail is sent, so two
+    runs never both send it. A mail the server refuses is logged and not tried again: one
+    reminder at most, never two.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for pk in list(Registration.objects.due_for_reminder(now).values_list("pk", flat=True)):
+        claimed = Registration.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now)
+        if not claimed:
+            continue
+        registration = Registration.objects.select_related("event__network").get(pk=pk)
+        send_registration_mail(registration, "reminder", None)
+        sent += 1
+    return sent
+
+
 def _subject(kind, title):
     subjects = {
         "pending": _("Confirm your registration for %(title)s"),
@@ -246,6 +319,7 @@ def _subject(kind, title):
         "promoted": _("A seat has come free for you: %(title)s"),
         "cancelled": _("Your registration for %(title)s is cancelled"),
         "known": _("You had already registered for %(title)s"),
+        "reminder": _("Reminder: %(title)s"),
         "event_cancelled": _("Cancelled: %(title)s"),
         "event_postponed": _("Postponed: %(title)s"),
     }
@@ -258,7 +332,15 @@ def _absolute_url(path, request):
 
 
 def send_registration_mail(registration, kind, request):
-    """One of the registration mails; a failing mail server is logged, the registration stands."""
+    """One of the registration mails; a failing mail server is logged, the registration stands.
+
+    People registered by staff have no address: they get nothing, staff tell them. When such a
+    registration moves up from the waiting list, the staff member who made it is told instead.
+    """
+    if not registration.email:
+        if kind == "promoted":
+            _tell_staff_of_promotion(registration, request)
+        return
     event = registration.event
     context = {
         "registration": registration,
@@ -285,12 +367,34 @@ def send_registration_mail(registration, kind, request):
         logger.exception("Could not send the %s mail of registration %s", kind, registration.pk)
 
 
+def _tell_staff_of_promotion(registration, request):
+    """Mail who registered these people (or, their account gone, the network) that they have a seat now."""
+    event = registration.event
+    staff = registration.registered_by
+    to = staff.email if staff is not None and staff.email else event.network.email
+    if not to:
+        logger.warning("Nobody to tell that registration %s moved up", registration.pk)
+        return
+    context = {
+        "registration": registration,
+        "event": event,
+        "network": event.network,
+        "event_url": _absolute_url(event.get_absolute_url(), request),
+    }
+    subject = _("A seat has come free for %(name)s: %(title)s") % {"name": registration.name, "title": event.title}
+    try:
+        send_mail(to, subject, "events/mail/staff_promoted", context, request=request)
+    except MailNotSent:
+        logger.exception("Could not tell staff that registration %s moved up", registration.pk)
+
+
 def notify_status_change(*, event, request):
     """Tell everyone registered (or waiting) that the event is cancelled or postponed, with the reason."""
     kind = {Event.Status.CANCELLED: "event_cancelled", Event.Status.POSTPONED: "event_postponed"}.get(event.status)
     if kind is None:
         return 0
-    registrations = list(event.registrations.active().select_related("event__network"))
+    # People registered by staff have no address; staff tell them (send_registration_mail).
+    registrations = list(event.registrations.active().exclude(email="").select_related("event__network"))
     for registration in registrations:
         send_registration_mail(registration, kind, request)
     return len(registrations)

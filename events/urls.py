@@ -16,4 +16,7 @@ urlpatterns = [
     path("<slug:slug>/", views.event_detail, name="detail"),
     path("<slug:slug>/inschrijven/", views.registration_form, name="register"),
     path("<slug:slug>/inschrijven/bedankt/", views.registration_thanks, name="registration_thanks"),
+    # Staff pages for one event (events/permissions.py).
+    path("<slug:slug>/inschrijven-voor-anderen/", views.register_others, name="register_others"),
+    path("<slug:slug>/aanwezigheden/", views.attendance, name="attendance"),
 ]

@@ -4,11 +4,14 @@ import datetime
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,9 +22,10 @@ from core.listing import paginate, script_json
 from core.pagecache import token_page
 from core.tokens import TokenError, TokenExpired
 from events import ical
-from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm
+from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
 from events.jsonld import event_json_ld
 from events.models import EVENT_TIME_ZONE, Event
+from events.permissions import can_register_others, can_see_registrations
 from events.registrations import (
     CONFIRM_PURPOSE,
     RegistrationClosed,
@@ -29,6 +33,7 @@ from events.registrations import (
     cancel,
     confirm,
     register,
+    register_for_others,
     registration_for_token,
     seats_left,
 )
@@ -151,6 +156,7 @@ def event_detail(request, slug):
         "structured_data": script_json(event_json_ld(request, event)),
         "seats_left": seats_left(event) if event.has_form else None,
         "registration_open": event.registration_open(),
+        "closed_message": closed_message(event),
         "is_over": event.is_over(),
     }
     return render(request, "events/event_detail.html", context)
@@ -214,15 +220,19 @@ def registration_form(request, slug):
     the mail tells the owner of the address the rest.
     """
     event = _form_event(request, slug)
-    context = {"event": event, "network": event.network, "open": event.registration_open()}
+    context = {
+        "event": event,
+        "network": event.network,
+        "open": event.registration_open(),
+        "closed_message": closed_message(event),
+    }
     if request.method != "POST":
-        context.update(form=RegistrationForm(), seats_left=seats_left(event))
+        context.update(form=RegistrationForm(event=event), seats_left=seats_left(event))
         return render(request, "events/registration_form.html", context)
-    form = RegistrationForm(request.POST)
+    form = RegistrationForm(request.POST, event=event)
     context.update(form=form, seats_left=None)
     if not context["open"]:
-        context["refusal"] = _("Registration for this event is closed.")
-        return render(request, "events/registration_form.html", context, status=409)
+        return _refuse_closed(request, event, "events/registration_form.html", context)
     outcome = check_public_post(request, form, scope="registration")
     if outcome is PublicPost.INVALID:
         context["seats_left"] = seats_left(event)
@@ -237,9 +247,28 @@ def registration_form(request, slug):
     try:
         register(event=event, request=request, **form.registration_data())
     except RegistrationClosed:
-        context["refusal"] = _("Registration for this event is closed.")
-        return render(request, "events/registration_form.html", context, status=409)
+        return _refuse_closed(request, event, "events/registration_form.html", context)
     return redirect("events:registration_thanks", slug=event.slug)
+
+
+def closed_message(event):
+    """Why the form takes nothing: the deadline with its moment in Brussels time, or closed as such."""
+    if event.deadline_passed():
+        moment = formats.date_format(timezone.localtime(event.registration_closes_at, EVENT_TIME_ZONE), "j F Y, H:i")
+        return _("Registration for this event closed on %(moment)s.") % {"moment": moment}
+    return _("Registration for this event is closed.")
+
+
+def _refuse_closed(request, event, template, context, key="refusal"):
+    """A post to a closed form: 410 after the registration deadline, 409 when closed otherwise.
+
+    After the deadline the form is gone for good, whatever happens next: 410 Gone says so (and a
+    browser or a client retrying learns nothing will change). A form closed by the event's state
+    (begun, cancelled, postponed, unpublished) answers 409 as before: a conflict with the event as
+    it is now, which a postponement can undo.
+    """
+    context[key] = closed_message(event)
+    return render(request, template, context, status=410 if event.deadline_passed() else 409)
 
 
 @require_safe
@@ -295,9 +324,84 @@ def registration_confirm(request, token):
             context["error"] = TokenExpired.message
             return render(request, "events/registration_confirm.html", context, status=400)
         except RegistrationClosed:
-            context["error"] = _("Registration for this event is closed.")
-            return render(request, "events/registration_confirm.html", context, status=409)
+            return _refuse_closed(request, event, "events/registration_confirm.html", context, key="error")
         return redirect(reverse("events:confirm", kwargs={"token": token}) + "?bevestigd=1")
     context["just_confirmed"] = not registration.is_pending and "bevestigd" in request.GET
-    context["open"] = event.registration_open()
+    context.update(open=event.registration_open(), closed_message=closed_message(event))
     return render(request, "events/registration_confirm.html", context)
+
+
+# Staff pages for one event --------------------------------------------------------------------
+
+
+def _staff_event(request, slug, allowed):
+    """The event, for staff of its network whom `allowed(user, event)` admits; 403 otherwise, as a preview."""
+    event = get_object_or_404(Event.objects.select_related("network"), slug=slug)
+    if not allowed(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def register_others(request, slug):
+    """Staff register people who have no email address: same seats and waiting list, confirmed at once, no mail."""
+    event = _staff_event(request, slug, can_register_others)
+    if not event.has_form:
+        raise Http404
+    form = StaffRegistrationForm(request.POST or None, event=event)
+    context = {"event": event, "network": event.network, "open": event.takes_staff_registrations(), "form": form}
+    status = 200
+    if request.method == "POST":
+        if not context["open"]:
+            context["refusal"] = _("Registration for this event is closed.")
+            status = 409
+        elif form.is_valid():
+            try:
+                registration = register_for_others(event=event, registered_by=request.user, **form.registration_data())
+            except RegistrationClosed:
+                context["refusal"] = _("Registration for this event is closed.")
+                status = 409
+            else:
+                messages.success(request, _registered_message(registration))
+                return redirect("events:register_others", slug=event.slug)
+        else:
+            status = 400
+    context.update(seats_left=seats_left(event), waiting=event.registrations.waiting().count())
+    return render(request, "events/register_others.html", context, status=status)
+
+
+def _registered_message(registration):
+    if registration.status == registration.Status.WAITING:
+        return _(
+            "%(name)s is on the waiting list: the event is full. Tell them; when seats come free for them, "
+            "they move up and you get a mail."
+        ) % {"name": registration.name}
+    return _("%(name)s is registered. Tell them: they get no mail.") % {"name": registration.name}
+
+
+@never_cache
+@staff_member_required
+@require_safe
+def attendance(request, slug):
+    """The attendance list to print for staff of the event's network: who comes, how many, what they need.
+
+    On the site rather than in the admin: it is one page to print with the site's look and a
+    print stylesheet, shared with the page to register others, and it reads the same per-object
+    rule (events/permissions.py). Never cached; 403 for another network's event.
+    """
+    event = _staff_event(request, slug, can_see_registrations)
+    if not event.has_form:
+        raise Http404
+    registrations = event.registrations.select_related("registered_by").order_by("name", "pk")
+    confirmed = list(registrations.confirmed())
+    context = {
+        "event": event,
+        "network": event.network,
+        "confirmed": confirmed,
+        "confirmed_people": sum(registration.people for registration in confirmed),
+        "waiting": list(event.registrations.select_related("registered_by").waiting()),
+        "may_register_others": can_register_others(request.user, event),
+    }
+    return render(request, "events/attendance.html", context)

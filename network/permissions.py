@@ -36,6 +36,8 @@ ROLE_PERMISSIONS = {
         "associations.view_profilechange",
         *_crud("events", "event"),
         "events.view_registration",
+        # Registering people without an email address on the site (events/permissions.py).
+        "events.register_others",
         *_crud("campaigns", "campaign", "keydate", "face", "campaigndocument"),
         "campaigns.view_signature",
         "campaigns.delete_signature",
