@@ -58,6 +58,9 @@ ENGLISH_DEFAULTS = [
 # The markup payloads of strategies.HTML that would run if a page echoed them unescaped.
 LIVE_MARKUP = [b'<script>alert("sweep")', b'<img src=x onerror=alert("sweep")', b"<svg onload=alert(1)"]
 REDIRECTS = {301, 302, 303}
+# A 404 is counted by its path (redirects.MissingPath: the path and a count, nothing about who asked),
+# so editors see which old addresses need a redirect: the one row a not-found answer may add.
+COUNTED_WHEN_MISSING = {"redirects_missingpath"}
 
 
 @functools.cache
@@ -128,6 +131,8 @@ def check(response, before, *, may_change=redirected, honeypot=False, ignore=())
     if currently_in_test_context():
         event(f"answer {response.status_code}")  # the spread of answers: pytest --hypothesis-show-statistics
     after = snapshot()
+    if response.status_code == 404:
+        ignore = {*ignore, *COUNTED_WHEN_MISSING}
     changed = {
         name: (count, after[name]) for name, count in before.items() if after[name] != count and name not in ignore
     }
