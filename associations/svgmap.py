@@ -7,6 +7,7 @@ so pins and outlines agree. Plain Python without Django, like places.py; the tem
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,9 +15,10 @@ from pathlib import Path
 MAP_FILE = Path(__file__).resolve().parent / "data" / "map.json"
 PIN_RADIUS = 4.5
 MARGIN = 4
-# Pins on the same point (associations of one postcode) lie on a sunflower spiral around it, as
-# far apart as their radius needs, so a mouse or a finger reaches each of them.
-SPIRAL_STEP = 1.25 * PIN_RADIUS
+# Pins on the same point (associations of one postcode) lie on a sunflower spiral around it (Vogel's:
+# the k-th at a distance of STEP * sqrt(k + 0.5)), which keeps any two at least 1.5 STEP apart: they
+# do not overlap, so a mouse or a finger reaches each of them.
+SPIRAL_STEP = 1.4 * PIN_RADIUS
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
@@ -65,13 +67,17 @@ def pins(items):
     """A pin for each item (with `latitude` and `longitude`), in the items' order; items sharing a
     point are spread around it."""
     points = [project(item.latitude, item.longitude) for item in items]
-    seen = {}
+    sharing = Counter((round(x, 1), round(y, 1)) for x, y in points)
+    ranks = Counter()
     placed = []
     for item, (x, y) in zip(items, points, strict=True):
         point = (round(x, 1), round(y, 1))
-        rank = seen[point] = seen.get(point, -1) + 1  # 0 for the first pin on a point: on the point itself
-        distance, angle = SPIRAL_STEP * math.sqrt(rank), rank * GOLDEN_ANGLE
-        placed.append(Pin(item, f"{x + distance * math.cos(angle):.1f}", f"{y + distance * math.sin(angle):.1f}"))
+        if sharing[point] > 1:
+            rank = ranks[point]
+            ranks[point] += 1
+            distance, angle = SPIRAL_STEP * math.sqrt(rank + 0.5), rank * GOLDEN_ANGLE
+            x, y = x + distance * math.cos(angle), y + distance * math.sin(angle)
+        placed.append(Pin(item, f"{x:.1f}", f"{y:.1f}"))
     return placed
 
 

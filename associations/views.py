@@ -112,9 +112,21 @@ def by_province(associations):
     order = {value: position for position, value in enumerate(Province.values)}
     groups = {}
     for association in sorted(associations, key=lambda a: (order.get(a.province, len(order)), a.name, a.pk)):
-        label = association.get_province_display() if association.province else _("Other")
+        label = association.get_province_display() if association.province else _("Elsewhere")
         groups.setdefault(label, []).append(association)
     return list(groups.items())
+
+
+def map_drawing(associations, place=None):
+    """What the template needs to draw the map: the pins of those with coordinates, a cross on `place`."""
+    pins = svgmap.pins([a for a in associations if a.latitude is not None and a.longitude is not None])
+    points = [(float(pin.x), float(pin.y)) for pin in pins]
+    drawing = {"map": svgmap.drawing(), "pins": pins, "pin_radius": f"{svgmap.PIN_RADIUS:g}"}
+    if place:
+        x, y = svgmap.project(place.latitude, place.longitude)
+        drawing["place_mark"] = {"label": place.label, "x": f"{x:.1f}", "y": f"{y:.1f}"}
+        points.append((x, y))
+    return drawing | {"view_box": svgmap.view_box(points)}
 
 
 @require_safe
@@ -135,21 +147,8 @@ def association_map(request):
     listed = [association for _label, members in groups for association in members]
     for association in listed:
         association.url = association.get_absolute_url()
-    placed = svgmap.pins([a for a in listed if a.latitude is not None and a.longitude is not None])
-    points = [(float(pin.x), float(pin.y)) for pin in placed]
-    if form.is_bound and form.place:
-        x, y = svgmap.project(form.place.latitude, form.place.longitude)
-        context["place_mark"] = {"label": form.place.label, "x": f"{x:.1f}", "y": f"{y:.1f}"}
-        points.append((x, y))
-    context |= {
-        "groups": groups,
-        "count": len(listed),
-        "pins": placed,
-        "map": svgmap.drawing(),
-        "view_box": svgmap.view_box(points),
-        "pin_radius": f"{svgmap.PIN_RADIUS:g}",
-        "has_examples": any(association.is_example for association in listed),
-    }
+    context |= {"groups": groups, "count": len(listed), **map_drawing(listed, form.place)}
+    context["has_examples"] = any(association.is_example for association in listed)
     return render(request, "associations/association_map.html", context)
 
 
