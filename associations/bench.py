@@ -66,6 +66,8 @@ def add_associations(bench, count):
                 is_example=True,
             )
         )
+    for association in rows:
+        association.place_on_map()  # what save() does, which bulk_create skips: the map and near me need it
     Association.objects.bulk_create(rows, batch_size=BATCH)
     activities = [
         Activity(association=association, what=what, when=when, where=where, position=position)

@@ -49,7 +49,7 @@ POSTCODE_PROVINCES = [
 ]
 
 # Paths under /verenigingen/ that are not associations.
-RESERVED_SLUGS = {"in-beeld"}
+RESERVED_SLUGS = {"in-beeld", "kaart"}
 
 
 def validate_association_slug(value):

@@ -7,6 +7,7 @@ app_name = "associations"
 # Fixed addresses come before <slug:slug>/: an association with the slug "in-beeld" could never be reached.
 urlpatterns = [
     path("", views.association_list, name="list"),
+    path("kaart/", views.association_map, name="map"),
     path("open-data.json", views.open_data_json, name="open_data_json"),
     path("open-data.csv", views.open_data_csv, name="open_data_csv"),
     path("in-beeld/", views.story_list, name="story_list"),

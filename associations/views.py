@@ -6,18 +6,22 @@ from functools import wraps
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from associations import svgmap
 from associations.forms import DirectoryFilterForm
-from associations.models import Association, Story
+from associations.models import Association, Province, Story
 from associations.places import Place, distance_km
 from core.csvexport import write_csv
-from core.listing import paginate, script_json
+from core.listing import PAGE_PARAMETER, paginate, script_json
 from news.models import NewsPost
 
+# What the map and its list show of an association: the rest (descriptions) would only weigh.
+MAP_FIELDS = ["name", "slug", "municipality", "province", "latitude", "longitude", "is_example"]
 OPEN_DATA_FIELDS = ["name", "municipality", "postcode", "province", "province_label", "network", "themes", "url"]
 
 
@@ -92,7 +96,61 @@ def association_list(request):
             if association.latitude is not None and association.longitude is not None:
                 point = Place("", float(association.latitude), float(association.longitude))
                 association.distance = distance_text(distance_km(form.place, point))
-    return render(request, "associations/association_list.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "map_url": same_filters_url(request, "associations:map")}
+    return render(request, "associations/association_list.html", context)
+
+
+def same_filters_url(request, name):
+    """The other view of the directory (map or list) with the same filters, so they are one link apart."""
+    query = request.GET.copy()
+    query.pop(PAGE_PARAMETER, None)
+    return f"{reverse(name)}?{query.urlencode()}" if query else reverse(name)
+
+
+def by_province(associations):
+    """[(province label, associations)] in the order of the provinces' choices, each by name."""
+    order = {value: position for position, value in enumerate(Province.values)}
+    groups = {}
+    for association in sorted(associations, key=lambda a: (order.get(a.province, len(order)), a.name, a.pk)):
+        label = association.get_province_display() if association.province else _("Elsewhere")
+        groups.setdefault(label, []).append(association)
+    return list(groups.items())
+
+
+def map_drawing(associations, place=None):
+    """What the template needs to draw the map: the pins of those with coordinates, a cross on `place`
+    if it lies on the drawing."""
+    pins = svgmap.pins([a for a in associations if a.latitude is not None and a.longitude is not None])
+    points = [(float(pin.x), float(pin.y)) for pin in pins]
+    drawing = {"map": svgmap.drawing(), "pins": pins, "pin_radius": f"{svgmap.PIN_RADIUS:g}"}
+    x, y = svgmap.project(place.latitude, place.longitude) if place else (-1, -1)
+    if svgmap.on_drawing(x, y):  # a place in Wallonia would only stretch the map
+        drawing["place_mark"] = {"label": place.label, "x": f"{x:.1f}", "y": f"{y:.1f}"}
+        points.append((x, y))
+    return drawing | {"view_box": svgmap.view_box(points)}
+
+
+@require_safe
+def association_map(request):
+    """The active associations on a drawn map of Flanders and Brussels, a pin (a link) each, with the same
+    associations listed by province as its text alternative; the directory's filters apply.
+
+    The pins come in the order of the list, so the keyboard meets them in that order.
+    """
+    form = DirectoryFilterForm(request.GET or None)
+    context = {"form": form, "list_url": same_filters_url(request, "associations:list")}
+    if form.is_bound and not form.is_valid():
+        return render(request, "associations/association_map.html", context, status=400)
+    associations = Association.objects.active().only(*MAP_FIELDS)
+    if form.is_bound:
+        associations = form.filter(associations)
+    groups = by_province(associations)
+    listed = [association for _label, members in groups for association in members]
+    for association in listed:
+        association.url = association.get_absolute_url()
+    context |= {"groups": groups, "count": len(listed), **map_drawing(listed, form.place)}
+    context["has_examples"] = any(association.is_example for association in listed)
+    return render(request, "associations/association_map.html", context)
 
 
 @require_safe

@@ -37,6 +37,7 @@ def test_bench_data_fills_to_scale_with_derived_fields_and_the_measured_pages_an
     assert Subscriber.objects.count() == EXPECTED["subscribers"] == 3_500
     # What save() would have derived, filled by the command itself.
     assert not Association.objects.filter(province="").exists()
+    assert not Association.objects.filter(latitude__isnull=True).exists()  # on the map, and near me
     for event in Event.objects.filter(is_example=True)[:20]:
         assert (event.starts_at, event.ends_at) == event._moments()
         assert event.end_date is not None
