@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from associations.holidays import public_holidays
 from associations.models import Association, Closure, OpeningHours
+from network.models import Theme
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
 from tests.factories import NetworkFactory, StaffFactory, SuperuserFactory
@@ -481,3 +482,11 @@ def test_a_closure_ending_before_it_starts_is_refused_in_dutch(client, people, s
     assert response.status_code == 200
     assert "De laatste gesloten dag kan niet voor de eerste liggen." in response.content.decode()
     assert not schakel.closures.exists()
+
+
+def test_the_theme_page_cards_say_it_too(client, schakel):
+    theme = Theme.objects.create(name="Wonen", slug="wonen")
+    schakel.themes.add(theme)
+    with time_machine.travel(at(TUESDAY, 10), tick=False):
+        page = client.get("/themas/wonen/").content.decode()
+    assert '<p class="open-today">Vandaag open tot 12 u</p>' in page
