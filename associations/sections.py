@@ -1,6 +1,5 @@
 """The associations app's sections on home and theme pages (see core/home.py)."""
 
-from associations.hours import show_today
 from associations.models import Story
 from core.home import register_home_section, register_theme_section
 
@@ -27,7 +26,6 @@ def theme_associations(request, theme):
         theme.associations.active().select_related("network").order_by("name", "pk")[:THEME_SECTION_LIMIT]
     )
     if associations:
-        show_today(associations)  # the cards say whether they are open today, as in the directory
         return {"template": "associations/section_theme.html", "associations": associations, "theme": theme}
     return None
 
