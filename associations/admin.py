@@ -1,9 +1,21 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from associations.models import Activity, Association, AssociationMembership, Photo, ProfileChange, Story
+from associations.hours import span
+from associations.models import (
+    Activity,
+    Association,
+    AssociationMembership,
+    Closure,
+    OpeningHours,
+    Photo,
+    ProfileChange,
+    Story,
+    overlapping,
+)
 from associations.permissions import (
     AssociationScopedAdmin,
     can_edit_association,
@@ -19,6 +31,41 @@ class ActivityInline(admin.TabularInline):
     model = Activity
     extra = 0
     fields = ["what", "when", "where", "position"]
+
+
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """Rows at the same place may not overlap on a day: checked over the whole inline, as rows change together."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form.instance
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+        if clashes := overlapping(rows):
+            first, second = clashes[0]
+            raise ValidationError(
+                _("On %(day)s, %(first)s and %(second)s overlap at the same place.")
+                % {
+                    "day": first.get_weekday_display(),
+                    "first": span(first.opens, first.closes),
+                    "second": span(second.opens, second.closes),
+                }
+            )
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+    extra = 0
+    fields = ["weekday", "opens", "closes", "what", "place"]
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+    fields = ["starts_on", "ends_on", "reason"]
 
 
 class PhotoInline(admin.StackedInline):
@@ -55,7 +102,7 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["themes"]
     list_select_related = ["network"]
-    inlines = [ActivityInline, PhotoInline, ProfileChangeInline]
+    inlines = [OpeningHoursInline, ClosureInline, ActivityInline, PhotoInline, ProfileChangeInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "network", "is_active", "member_since", "is_example"]}),
         (
@@ -72,7 +119,7 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
                 ]
             },
         ),
-        (_("About"), {"fields": ["intro", "description", "themes"]}),
+        (_("About"), {"fields": ["intro", "description", "themes", "closed_on_public_holidays"]}),
         (_("Contact"), {"fields": ["contact_person", "phone", "email", "website", "facebook_url", "instagram_url"]}),
     ]
     # Where an association belongs and whether it is listed is for its network's editors.

@@ -1,5 +1,6 @@
 """Demo associations: 58 active ones over the three networks (7 in Brussels, 8 in Limburg), a few
-former members, and the "Vereniging in beeld" story of De Schakel in Puurs.
+former members, and the "Vereniging in beeld" story of De Schakel in Puurs; every one with weekly
+opening hours, De Schakel also with its Christmas closure.
 
 Only De Schakel is named in the networks' texts (../shared/seeds/); every other association
 is made up, carries "example data" on the site, and has example contact details.
@@ -9,7 +10,7 @@ import datetime
 
 from django.utils.text import slugify
 
-from associations.models import Activity, Association, Story
+from associations.models import Activity, Association, Closure, OpeningHours, Story
 from network.models import Network, Theme
 
 # (network slug, [(municipality, postcode), ...]); Puurs is De Schakel's.
@@ -107,6 +108,25 @@ ACTIVITIES = [
     ("Samen koken en eten", "Elke vrijdagmiddag", "In de keuken van de vereniging"),
     ("Vorming door ervaringsdeskundigen", "Vier keer per jaar, op zaterdag", "Aangekondigd in de agenda"),
 ]
+# Weekly hours (weekday 0 = Monday, opens, closes, what, place): a few plausible patterns, one per
+# example association in turn; De Schakel has its own.
+HOURS = [
+    [(1, "09:30", "12:00", "Ontmoeting met koffie", ""), (3, "13:30", "16:00", "Praatgroep", "")],
+    [
+        (0, "13:00", "16:00", "Open huis", ""),
+        (2, "09:00", "12:00", "Soep en babbel", ""),
+        (4, "09:00", "12:00", "Soep en babbel", ""),
+    ],
+    [(1, "10:00", "14:00", "Sociaal restaurant", "Buurthuis"), (5, "10:00", "12:30", "Sociale kruidenier", "")],
+    [(2, "14:00", "17:00", "Huiswerkbegeleiding", ""), (3, "09:30", "12:00", "Ontmoeting met koffie", "")],
+]
+DE_SCHAKEL_HOURS = [
+    (1, "09:30", "12:00", "Ontmoeting met koffie", ""),
+    (1, "13:30", "16:00", "Praatgroep", ""),
+    (3, "09:30", "12:00", "Sociale kruidenier", "Parochiezaal, Kerkstraat 12"),
+    (5, "10:00", "12:00", "Samen koken", ""),
+]
+
 THEME_SLUGS = ["onderwijs", "inkomen", "vrijetijdsparticipatie", "werk", "gezondheidszorg", "wonen"]
 
 DE_SCHAKEL = {
@@ -137,6 +157,16 @@ def load():
         },
     )
     created += new
+    if new:
+        _hours(schakel, DE_SCHAKEL_HOURS)
+        today = datetime.date.today()
+        christmas = datetime.date(today.year, 12, 24)
+        Closure.objects.create(
+            association=schakel,
+            starts_on=christmas,
+            ends_on=christmas + datetime.timedelta(days=9),
+            reason="Kerstvakantie",
+        )
     index = 0
     for network_slug, places in PLACES.items():
         for municipality, postcode in places:
@@ -192,7 +222,22 @@ def _example(network, municipality, postcode, index, themes, *, active):
     association.full_clean()
     association.save()
     association.themes.set([themes[index % len(themes)], themes[(index + 2) % len(themes)]] if themes else [])
+    _hours(association, HOURS[index % len(HOURS)])
     for position in range(1 + index % 2):
         what, when, where = ACTIVITIES[(index + position) % len(ACTIVITIES)]
         Activity.objects.create(association=association, what=what, when=when, where=where, position=position)
     return 1
+
+
+def _hours(association, rows):
+    OpeningHours.objects.bulk_create(
+        OpeningHours(
+            association=association,
+            weekday=weekday,
+            opens=datetime.time.fromisoformat(opens),
+            closes=datetime.time.fromisoformat(closes),
+            what=what,
+            place=place,
+        )
+        for weekday, opens, closes, what, place in rows
+    )

@@ -2,13 +2,17 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Province
+from associations.models import OpeningHours, Province
 from associations.places import find_place
 from network.forms import ListFilterForm
 
 POSTCODE = re.compile(r"^\d{4}$")
+# ?open=za: the weekday by its Dutch abbreviation, as people write it.
+OPEN_ON_DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
 
 
 class DirectoryFilterForm(ListFilterForm):
@@ -36,7 +40,12 @@ class DirectoryFilterForm(ListFilterForm):
         max_length=80,
         help_text=_("A postcode or a municipality, for example 2870 or Malines: the nearest associations first."),
     )
-    field_order = ["waar", "q", "gemeente", "provincie", "netwerk", "thema"]
+    open = forms.ChoiceField(
+        label=_("Open on"),
+        required=False,
+        choices=[("", _("Any day")), *((code, WEEKDAYS[day]) for day, code in enumerate(OPEN_ON_DAYS))],
+    )
+    field_order = ["waar", "q", "gemeente", "provincie", "open", "netwerk", "thema"]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -71,6 +80,10 @@ class DirectoryFilterForm(ListFilterForm):
                 associations = associations.filter(municipality__icontains=place)
         if data["provincie"]:
             associations = associations.in_province(data["provincie"])
+        if data["open"]:
+            day = OPEN_ON_DAYS.index(data["open"])
+            hours = OpeningHours.objects.filter(association=OuterRef("pk"), weekday=day)
+            associations = associations.filter(Exists(hours))
         if self.place:
             associations = associations.nearest(self.place)
         return associations

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, FloatField, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from associations.places import coordinates_for
@@ -159,6 +160,13 @@ class Association(models.Model):
     is_example = models.BooleanField(
         _("example data"), default=False, help_text=_("Made-up demo content, marked as such on the site.")
     )
+    closed_on_public_holidays = models.BooleanField(
+        _("closed on public holidays"),
+        default=True,
+        help_text=_(
+            "Ticked, the opening hours do not apply on Belgian public holidays (Easter Monday, 11 November, ...)."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AssociationQuerySet.as_manager()
@@ -238,6 +246,107 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.what} ({self.when})"
+
+
+class OpeningHours(models.Model):
+    """A weekly time an association is open: Tuesday 9.30 to 12, "soep en babbel" in the parish hall.
+
+    A day may have several rows (morning and afternoon, or two places); rows at the same place must
+    not overlap (checked over the whole inline, see `overlapping()`).
+    """
+
+    owner = Owner("association__network", public=True)
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=sorted(WEEKDAYS.items()))
+    opens = models.TimeField(_("from"))
+    closes = models.TimeField(_("until"))
+    what = models.CharField(
+        _("what happens"), max_length=100, blank=True, help_text=_("For example: soup and a chat, social grocery.")
+    )
+    place = models.CharField(
+        _("place"), max_length=150, blank=True, help_text=_("Left empty, it is the association's own address.")
+    )
+
+    class Meta:
+        ordering = ["association", "weekday", "opens", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=F("opens")),
+                name="opening_hours_close_after_opening",
+                violation_error_message=_("The closing time must come after the opening time."),
+            )
+        ]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": _("The closing time must come after the opening time.")})
+
+    def same_place(self, other):
+        return " ".join(self.place.split()).casefold() == " ".join(other.place.split()).casefold()
+
+
+def overlapping(rows):
+    """The pairs of rows on the same day at the same place whose times overlap (touching is fine)."""
+    rows = [row for row in rows if row.opens is not None and row.closes is not None]
+    return [
+        (first, second)
+        for index, first in enumerate(rows)
+        for second in rows[index + 1 :]
+        if first.weekday == second.weekday
+        and first.same_place(second)
+        and first.opens < second.closes
+        and second.opens < first.closes
+    ]
+
+
+class ClosureQuerySet(models.QuerySet):
+    def covering(self, day):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+    def not_over(self, day):
+        return self.filter(ends_on__gte=day)
+
+
+class Closure(models.Model):
+    """Days an association is closed despite its opening hours: a holiday, a move, building works."""
+
+    owner = Owner("association__network", public=True)
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="closures"
+    )
+    starts_on = models.DateField(_("closed from"))
+    ends_on = models.DateField(_("closed until"), help_text=_("The last closed day; the same day for one day."))
+    reason = models.CharField(_("reason"), max_length=100, blank=True, help_text=_("For example: Christmas holidays."))
+
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["association", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="closure_ends_after_it_starts",
+                violation_error_message=_("The last closed day cannot come before the first."),
+            )
+        ]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self):
+        return f"{self.starts_on:%Y-%m-%d} - {self.ends_on:%Y-%m-%d} {self.reason}".strip()
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last closed day cannot come before the first.")})
 
 
 class Photo(models.Model):

@@ -7,12 +7,13 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from associations import svgmap
+from associations import hours, svgmap
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Province, Story
 from associations.places import Place, distance_km
@@ -66,6 +67,9 @@ def organization_json_ld(request, association):
             "latitude": float(association.latitude),
             "longitude": float(association.longitude),
         }
+    own_place = {"@type": "Place", "name": association.name, "address": address}
+    if locations := hours.json_ld_places(association, timezone.localdate(), own_place):
+        data["location"] = locations
     same_as = [url for url in [association.website, *(url for _label, url in association.social_links)] if url]
     if same_as:
         data["sameAs"] = same_as
@@ -90,6 +94,7 @@ def association_list(request):
     if form.is_bound:
         associations = form.filter(associations)
     page = paginate(request, associations)
+    page.object_list = hours.show_today(list(page.object_list))
     if form.is_bound and form.place:
         page.object_list = list(page.object_list)
         for association in page.object_list:
@@ -155,11 +160,15 @@ def association_map(request):
 
 @require_safe
 def association_detail(request, slug):
-    """An active association's profile: activities, contact, address, photos, themes, stories and news."""
+    """An active association's profile: opening hours, activities, contact, address, photos, themes, stories
+    and news."""
+    now = timezone.localtime()
     association = get_object_or_404(
         Association.objects.active()
         .select_related("network")
         .prefetch_related(
+            "opening_hours",
+            hours.upcoming_closures(now.date()),
             "activities",
             "photos",
             "themes",
@@ -175,6 +184,9 @@ def association_detail(request, slug):
             "association": association,
             "news": news,
             "phone_href": phone_href(association.phone),
+            "open_today": hours.today_text(association, now),
+            "week": hours.week(association),
+            "closures": hours.closures_text(association),
             "json_ld": script_json(organization_json_ld(request, association)),
         },
     )

@@ -70,6 +70,8 @@ AUDITED = [
         publication=Publication("is_active", published=(True,), offline=False),
     ),
     Audited("associations.Activity"),
+    Audited("associations.OpeningHours"),
+    Audited("associations.Closure"),
     Audited("associations.Photo", exclude=("image_width", "image_height")),
     Audited("associations.Story", exclude=("photo_width", "photo_height"), publication=ON),
     Audited("associations.AssociationMembership"),

@@ -32,7 +32,7 @@ ROLE_PERMISSIONS = {
         "network.view_theme",
         *_crud("network", "page", "document", "partner"),
         *_crud("news", "newspost", "newslink"),
-        *_crud("associations", "association", "activity", "photo", "story"),
+        *_crud("associations", "association", "activity", "openinghours", "closure", "photo", "story"),
         "associations.view_profilechange",
         *_crud("events", "event"),
         "events.view_registration",
@@ -62,7 +62,7 @@ ROLE_PERMISSIONS = {
     Role.ASSOCIATION_EDITOR: [
         "associations.view_association",
         "associations.change_association",
-        *_crud("associations", "activity", "photo"),
+        *_crud("associations", "activity", "openinghours", "closure", "photo"),
     ],
 }
 

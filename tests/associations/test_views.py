@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from associations.models import Activity, Association, Photo, Story
+from associations.models import Activity, Association, Closure, OpeningHours, Photo, Story
 from network.models import Theme
 from tests.factories import NetworkFactory
 
@@ -638,9 +638,20 @@ def test_later_pages_of_the_directory_cost_the_same_queries(client, nta, wonen):
 
 
 def test_profile_queries_do_not_grow_with_activities_photos_themes_and_stories(client, schakel):
-    """Nothing on the profile costs a query per activity, photo, theme or story: all are fetched with it."""
+    """Nothing on the profile costs a query per opening hour, closure, activity, photo, theme or story: all are
+    fetched with it (the opening hours and the closures are the two queries beyond the six before them)."""
     path = "/verenigingen/de-schakel/"
     before = count_queries(client, path)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(
+            association=schakel, weekday=n % 7, opens=datetime.time(n // 7 + 8), closes=datetime.time(n // 7 + 9)
+        )
+        for n in range(21)
+    )
+    Closure.objects.bulk_create(
+        Closure(association=schakel, starts_on=datetime.date(2099, 1, n), ends_on=datetime.date(2099, 1, n))
+        for n in range(1, 11)
+    )
     Activity.objects.bulk_create(
         Activity(association=schakel, what=f"Activiteit {n}", when="Elke week") for n in range(30)
     )
@@ -654,7 +665,7 @@ def test_profile_queries_do_not_grow_with_activities_photos_themes_and_stories(c
         for n in range(20)
     )
     assert count_queries(client, path) == before
-    assert before <= 6
+    assert before <= 8
     page = html(client.get(path))
     assert page.count('href="/verenigingen/in-beeld/v') == 20
     assert page.count('alt="x"') == 30

@@ -35,6 +35,7 @@ FIXED_PAGES = [
     "/agenda/?formaat=online",
     "/verenigingen/?waar=2870",
     "/verenigingen/kaart/",
+    "/verenigingen/?open=za",
 ]
 NOT_PAGES = re.compile(
     r"^/(static|media|beheer|accounts)/|\.(ics|xml|txt|json|csv|xlsx|pdf|png|jpe?g|svg|webp|css|eps|docx?|odt)$"

@@ -66,6 +66,7 @@ def test_every_public_page_passes_the_quality_gate(gate, live_server, client):
         "/steun-ons/",
         "/verenigingen/",
         "/verenigingen/?waar=2870",
+        "/verenigingen/?open=za",
         "/verenigingen/de-schakel-puurs/",
         "/verenigingen/in-beeld/",
         "/verenigingen/in-beeld/drie-sterke-vrouwen-van-de-schakel/",

@@ -136,6 +136,7 @@ def test_the_rule_sees_identifiers_and_links_to_a_person_and_nothing_else():
     # Content: nothing of a person, and nothing passed on through an organisation or a news post.
     assert not flagged("network.Page") and not flagged("news.NewsLink") and not flagged("campaigns.KeyDate")
     assert not flagged("associations.Activity") and not flagged("network.Network")
+    assert not flagged("associations.OpeningHours") and not flagged("associations.Closure")
 
 
 def test_the_list_of_exceptions_holds_only_installed_models_the_rule_flags_and_no_kind_covers():
