@@ -126,6 +126,13 @@ class EventAdmin(PublicationActions, NetworkScopedAdmin):
             },
         ),
         (_("Cancelled or postponed"), {"fields": ["status", "status_reason"]}),
+        (
+            _("After the event"),
+            {
+                "fields": ["report_text", "report_document"],
+                "description": _("The report shows on the event's page once the event has ended."),
+            },
+        ),
     ]
 
     def get_queryset(self, request):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from core.owners import Owner
 from core.richtext import RichTextField
 from core.tokens import new_nonce
-from network.models import Network, Theme
+from network.models import Document, Network, Theme
 
 # The time zone every event's wall-clock times are in, whatever the visitor's.
 EVENT_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -238,6 +238,24 @@ class Event(models.Model):
         ),
     )
 
+    # After the event: minutes or a report, as text and/or a document of the network's documents
+    # (which has its own publication state). Shown on the event page once the event has ended.
+    report_text = RichTextField(
+        _("report"), help_text=_("Minutes or a report of the event, shown on its page once it has ended.")
+    )
+    report_document = models.ForeignKey(
+        Document,
+        verbose_name=_("report document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_events",
+        help_text=_(
+            "A document of the same network with the minutes or the report; shown once the event has ended "
+            "and the document is published."
+        ),
+    )
+
     is_example = models.BooleanField(
         _("example data"), default=False, help_text=_("Made-up demo content, marked as such on the site.")
     )
@@ -348,6 +366,13 @@ class Event(models.Model):
     def has_started(self, now=None):
         return self.starts_at <= (now or timezone.now())
 
+    def report(self, now=None):
+        """(text, document) of the report to show: nothing before the event has ended, no draft document."""
+        if not self.is_over(now):
+            return "", None
+        document = self.report_document
+        return self.report_text, document if document is not None and document.published else None
+
     def is_over(self, now=None):
         return self.ends_at <= (now or timezone.now())
 
@@ -417,6 +442,9 @@ class Event(models.Model):
                 starts_at = self._moments()[0]
                 if starts_at is not None and self.registration_closes_at > starts_at:
                     errors["registration_closes_at"] = _("Registration must close before the event begins.")
+        document = self.report_document if self.report_document_id else None
+        if document is not None and self.network_id is not None and document.network_id != self.network_id:
+            errors["report_document"] = _("Choose a document of the event's own network.")
         if errors:
             raise ValidationError(errors)
 
