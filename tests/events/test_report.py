@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEntry
 from tests.admin_forms import admin_form, admin_url
 from tests.audit.conftest import entries_of
-from tests.events.conftest import NOW
 from tests.factories import DocumentFactory, StaffFactory, SuperuserFactory, make_event
 from tests.helpers import nl
 
@@ -120,8 +119,3 @@ def test_the_audit_trail_records_the_report(client, world, event):
     assert entry.event == AuditEntry.Event.CHANGED
     # Rich text is kept in the trail as its plain text.
     assert entry.changes["report_text"] == ["We spraken over energiearmoede.", "Nieuw verslag"]
-
-
-def test_the_frozen_clock_is_before_the_event(event):
-    """The tests above move the clock on from NOW, when the event has not begun."""
-    assert event.starts_at > NOW
