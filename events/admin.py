@@ -1,6 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,6 +9,7 @@ from core.admin import NoAddOrChangeAdminMixin
 from core.csvexport import csv_download
 from events.models import Event, Registration
 from events.registrations import notify_status_change, promote_waiting
+from events.series import sync_series
 from network.permissions import NetworkScopedAdmin
 from privacy.admin import PersonalDataActionMixin
 
@@ -84,6 +85,34 @@ class RegistrationInline(NoAddOrChangeAdminMixin, admin.TabularInline):
         return request.user.has_perm("events.view_registration")
 
 
+SERIES_FIELDSET = (
+    _("Series"),
+    {
+        "fields": ["repeat", "repeat_interval", ("repeat_until", "repeat_count"), "repeat_skip"],
+        "description": _(
+            "A repeating event: on saving, each date of the coming 12 months becomes an event of its own, with "
+            "its own registrations. Later changes to this first event reach the future dates without "
+            "registrations; a date with registrations stays as it is. Change the series here, not on its dates."
+        ),
+    },
+)
+# On a date of a series: which series, instead of the rule.
+OCCURRENCE_FIELDSET = (
+    _("Series"),
+    {
+        "fields": ["series"],
+        "description": _(
+            "This date belongs to a series. Changes made here are overwritten when the series' first event is "
+            "saved, unless people registered for this date."
+        ),
+    },
+)
+
+
+def _dates(dates):
+    return ", ".join(formats.date_format(date, "j F Y") for date in dates)
+
+
 @admin.register(Event)
 class EventAdmin(PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "start_date", "start_time", "format_label", "status", "published", "seats"]
@@ -94,7 +123,8 @@ class EventAdmin(PublicationActions, NetworkScopedAdmin):
     date_hierarchy = "start_date"
     list_select_related = ["network"]
     inlines = [RegistrationInline]
-    actions = ["export_registrations"]
+    actions = ["export_registrations", "make_series"]
+    readonly_fields = ["series"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "network", "published", "is_example"]}),
         (_("When"), {"fields": ["start_date", "start_time", "end_date", "end_time"]}),
@@ -126,7 +156,20 @@ class EventAdmin(PublicationActions, NetworkScopedAdmin):
             },
         ),
         (_("Cancelled or postponed"), {"fields": ["status", "status_reason"]}),
+        SERIES_FIELDSET,
+        (
+            _("After the event"),
+            {
+                "fields": ["report_text", "report_document"],
+                "description": _("The report shows on the event's page once the event has ended."),
+            },
+        ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.series_id is None:
+            return self.fieldsets
+        return [OCCURRENCE_FIELDSET if fieldset is SERIES_FIELDSET else fieldset for fieldset in self.fieldsets]
 
     def get_queryset(self, request):
         return (
@@ -165,6 +208,41 @@ class EventAdmin(PublicationActions, NetworkScopedAdmin):
                     notified,
                 ) % {"count": notified}
                 self.message_user(request, message)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        # After the themes are saved: the dates take them over.
+        if (event.repeat or event.occurrences.exists()) and self.has_series_permission(request):
+            self._report_series(request, event, sync_series(event))
+
+    def has_series_permission(self, request):
+        """Making a series adds, changes and removes events: staff who may do all three."""
+        return all(
+            check(request)
+            for check in (self.has_add_permission, self.has_change_permission, self.has_delete_permission)
+        )
+
+    @admin.action(permissions=["series"], description=_("Create or update the series of the selected events"))
+    def make_series(self, request, queryset):
+        # `queryset` comes from get_queryset(): only events of the user's networks, whatever ids were posted.
+        for event in queryset.filter(repeat__gt="").order_by("starts_at", "pk"):
+            self._report_series(request, event, sync_series(event))
+
+    def _report_series(self, request, event, result):
+        message = _("Series %(event)s: %(created)d dates made, %(updated)d updated, %(removed)d removed.") % {
+            "event": event,
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "removed": len(result.removed),
+        }
+        self.message_user(request, message)
+        if result.kept:
+            message = _("These dates have registrations and were left as they are: %(dates)s.")
+            self.message_user(request, message % {"dates": _dates(result.kept)}, messages.WARNING)
+        if result.impossible:
+            message = _("No event on %(dates)s: its times do not exist in Brussels, the clocks go forward that night.")
+            self.message_user(request, message % {"dates": _dates(result.impossible)}, messages.WARNING)
 
     def has_export_permission(self, request):
         return request.user.has_perm("events.view_registration")

@@ -269,6 +269,16 @@ CHANGES = {
     ),
 }
 
+# A made-up report, on last year's made-up workshop only: a report belongs to an event that is over.
+EXAMPLE_REPORTS = {
+    "workshop-budget-in-zicht-{year}": (
+        "<h2>Wat we deden</h2>"
+        "<p>Twaalf deelnemers brachten hun facturen van een maand mee. Samen maakten we een overzicht van "
+        "wat vast terugkomt en wat onverwacht kwam.</p>"
+        "<ul><li>Een kalender van de vaste kosten.</li><li>Waar je terechtkunt bij schulden.</li></ul>"
+    ),
+}
+
 EXAMPLE_REGISTRATIONS = [
     ("Voorbeeld Annie", "annie@example.org", "Vereniging Voorbeeld Beringen", 2, True, False, False),
     ("Voorbeeld Bart", "bart@example.org", "", 1, False, True, False),
@@ -323,12 +333,15 @@ def load():
     this_year = timezone.localdate(timezone=EVENT_TIME_ZONE).year
     for year in (this_year - 1, this_year, this_year + 1):
         changes = {pattern.format(year=year): change for pattern, change in CHANGES.items()}
+        reports = {pattern.format(year=year): text for pattern, text in EXAMPLE_REPORTS.items()}
         for data in _events(year):
             data = dict(data)
             theme_slugs = data.pop("themes")
             if Event.objects.filter(slug=data["slug"]).exists():
                 continue
             status, reason = changes.get(data["slug"], (Event.Status.SCHEDULED, ""))
+            if year < this_year:
+                data["report_text"] = reports.get(data["slug"], "")
             event = Event(**{**data, "network": networks[data["network"]]}, status=status, status_reason=reason)
             event.full_clean()
             event.save()

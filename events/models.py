@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from core.owners import Owner
 from core.richtext import RichTextField
 from core.tokens import new_nonce
-from network.models import Network, Theme
+from network.models import Document, Network, Theme
 
 # The time zone every event's wall-clock times are in, whatever the visitor's.
 EVENT_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -90,6 +90,40 @@ class EventFormat(models.TextChoices):
     PHYSICAL = "fysiek", _("On location")
     ONLINE = "online", _("Online")
     HYBRID = "hybride", _("On location and online")
+
+
+class Repeat(models.TextChoices):
+    """How a series repeats its first event: every week, or every month on the same weekday
+    ("every 2nd Tuesday", from the first event's date; its 5th weekday reads as the last) or date."""
+
+    WEEKLY = "wekelijks", _("Every week")
+    MONTHLY_WEEKDAY = "maandelijks-weekdag", _("Every month, on the same weekday (for example every 2nd Tuesday)")
+    MONTHLY_DATE = "maandelijks-datum", _("Every month, on the same date")
+
+
+MAX_REPEAT_INTERVAL = 12
+MAX_REPEAT_COUNT = 100
+SKIP_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+def parse_skip_dates(text):
+    """The dates of a series' `repeat_skip` text, one per line; ValidationError naming a line that is no date."""
+    dates = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        for date_format in SKIP_DATE_FORMATS:
+            try:
+                dates.add(datetime.datetime.strptime(line, date_format).date())
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValidationError(
+                _("%(line)s is not a date: write one date per line, as 24-12-2026.") % {"line": line}
+            )
+    return dates
 
 
 class EventQuerySet(models.QuerySet):
@@ -238,6 +272,57 @@ class Event(models.Model):
         ),
     )
 
+    # After the event: minutes or a report, as text and/or a document of the network's documents
+    # (which has its own publication state). Shown on the event page once the event has ended.
+    report_text = RichTextField(
+        _("report"), help_text=_("Minutes or a report of the event, shown on its page once it has ended.")
+    )
+    report_document = models.ForeignKey(
+        Document,
+        verbose_name=_("report document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_events",
+        help_text=_(
+            "A document of the same network with the minutes or the report; shown once the event has ended "
+            "and the document is published."
+        ),
+    )
+
+    # A series: the first event holds the rule, and events/series.py makes each later date a real
+    # event of its own (own page, seats, registrations), linked back by `series`.
+    repeat = models.CharField(_("repeats"), max_length=20, choices=Repeat, blank=True)
+    repeat_interval = models.PositiveSmallIntegerField(
+        _("every"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REPEAT_INTERVAL)],
+        help_text=_("1: every week or month; 2: every other week or month; and so on."),
+    )
+    repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
+    repeat_count = models.PositiveSmallIntegerField(
+        _("number of dates"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(MAX_REPEAT_COUNT)],
+        help_text=_("Instead of an end date: how many dates the series has, this one and skipped ones included."),
+    )
+    repeat_skip = models.TextField(
+        _("skipped dates"),
+        blank=True,
+        help_text=_("Dates without a meeting (for example holidays), one per line, as 24-12-2026."),
+    )
+    series = models.ForeignKey(
+        "self",
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="occurrences",
+        help_text=_("The first event of the series this date belongs to."),
+    )
+
     is_example = models.BooleanField(
         _("example data"), default=False, help_text=_("Made-up demo content, marked as such on the site.")
     )
@@ -348,6 +433,13 @@ class Event(models.Model):
     def has_started(self, now=None):
         return self.starts_at <= (now or timezone.now())
 
+    def report(self, now=None):
+        """(text, document) of the report to show: nothing before the event has ended, no draft document."""
+        if not self.is_over(now):
+            return "", None
+        document = self.report_document
+        return self.report_text, document if document is not None and document.published else None
+
     def is_over(self, now=None):
         return self.ends_at <= (now or timezone.now())
 
@@ -417,8 +509,38 @@ class Event(models.Model):
                 starts_at = self._moments()[0]
                 if starts_at is not None and self.registration_closes_at > starts_at:
                     errors["registration_closes_at"] = _("Registration must close before the event begins.")
+        errors.update(self._series_errors())
+        document = self.report_document if self.report_document_id else None
+        if document is not None and self.network_id is not None and document.network_id != self.network_id:
+            errors["report_document"] = _("Choose a document of the event's own network.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def skip_dates(self):
+        return parse_skip_dates(self.repeat_skip)
+
+    def _series_errors(self):
+        """The rule's problems: an end date or a count (not both), after the start; skipped dates that are dates."""
+        errors = {}
+        if not self.repeat:
+            if self.repeat_until or self.repeat_count or self.repeat_skip.strip():
+                errors["repeat"] = _("Choose how the event repeats, or leave the series fields empty.")
+            return errors
+        if self.series_id is not None:
+            errors["repeat"] = _("This event is a date of a series: change the rule on the series' first event.")
+        if self.repeat_until and self.repeat_count:
+            errors["repeat_count"] = _("Give an end date or a number of dates, not both.")
+        if self.repeat_until and self.start_date and self.repeat_until <= self.start_date:
+            errors["repeat_until"] = _("The series must end after its first date.")
+        try:
+            skipped = self.skip_dates
+        except ValidationError as error:
+            errors["repeat_skip"] = error.messages
+        else:
+            if self.start_date in skipped:
+                errors["repeat_skip"] = _("The first date cannot be skipped: it is this event itself.")
+        return errors
 
 
 def pending_cutoff(now=None):

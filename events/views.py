@@ -146,7 +146,10 @@ def _visible_event(request, slug, queryset=None):
 @require_safe
 def event_detail(request, slug):
     """One event: when, where, how to take part, access, and registration."""
-    event = _visible_event(request, slug, Event.objects.select_related("network").prefetch_related("themes"))
+    event = _visible_event(
+        request, slug, Event.objects.select_related("network", "report_document").prefetch_related("themes")
+    )
+    report_text, report_document = event.report()
     # The free seats change with registrations, which change no other page (network/pagecache_rules.py).
     pagecache.depends_on_keys(request, pagecache.key("event", event.pk))
     context = {
@@ -158,6 +161,8 @@ def event_detail(request, slug):
         "registration_open": event.registration_open(),
         "closed_message": closed_message(event),
         "is_over": event.is_over(),
+        "report_text": report_text,
+        "report_document": report_document,
     }
     return render(request, "events/event_detail.html", context)
 

@@ -81,6 +81,8 @@ def test_every_public_page_passes_the_quality_gate(gate, live_server, client):
         "/agenda/archief/",
         f"/agenda/{timezone.localdate().year}/",
         f"/agenda/fakkeltocht-17-oktober-{timezone.localdate().year}/",
+        # A past event with its report.
+        f"/agenda/workshop-budget-in-zicht-{timezone.localdate().year - 1}/",
         f"/agenda/trefdag-limburg-{timezone.localdate().year + 1}-05/",
         f"/agenda/trefdag-limburg-{timezone.localdate().year + 1}-05/inschrijven/",
         "/nieuwsbrief/",

@@ -70,3 +70,11 @@ def test_every_demo_event_page_renders(loaded, client):
             assert client.get(f"/agenda/{event.slug}/inschrijven/").status_code == 200
     for path in ["/agenda/", "/agenda/archief/", f"/agenda/{timezone.localdate().year}/", "/agenda.ics"]:
         assert client.get(path).status_code == 200, path
+
+
+def test_last_years_example_workshop_shows_a_report(loaded, client):
+    year = timezone.localdate().year
+    past = Event.objects.get(slug=f"workshop-budget-in-zicht-{year - 1}")
+    assert past.is_example and past.is_over()
+    assert 'class="event-report"' in client.get(past.get_absolute_url()).content.decode()
+    assert Event.objects.exclude(report_text="").get() == past
