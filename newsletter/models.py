@@ -200,6 +200,9 @@ class Issue(models.Model):
     events = models.ManyToManyField(
         "events.Event", verbose_name=_("events"), blank=True, related_name="newsletter_issues"
     )
+    campaigns = models.ManyToManyField(
+        "campaigns.Campaign", verbose_name=_("campaigns"), blank=True, related_name="newsletter_issues"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -400,13 +403,15 @@ class Bounce(models.Model):
         return f"{self.get_kind_display()} · {self.delivery}"
 
 
-def validate_issue_content(mailing_list, news_posts, events):
-    """News posts and events of the list's own network, published: the ValidationError otherwise."""
+def validate_issue_content(mailing_list, news_posts, events, campaigns=()):
+    """News posts, events and campaigns of the list's own network, published: the ValidationError otherwise."""
     errors = {}
     if any(post.network_id != mailing_list.network_id or not post.is_public for post in news_posts):
         errors["news_posts"] = _("Choose published news posts of the list's own network.")
     if any(event.network_id != mailing_list.network_id or not event.published for event in events):
         errors["events"] = _("Choose published events of the list's own network.")
+    if any(campaign.network_id != mailing_list.network_id or not campaign.is_published for campaign in campaigns):
+        errors["campaigns"] = _("Choose published campaigns of the list's own network.")
     if errors:
         raise ValidationError(errors)
 
