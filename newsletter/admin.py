@@ -26,7 +26,7 @@ from core.admin import NoAddOrChangeAdminMixin, ReadOnlyAdminMixin
 from core.csvexport import csv_download
 from network.permissions import NetworkScopedAdmin, network_ids
 from news.models import NewsPost
-from newsletter import drafting, sending, subscribing
+from newsletter import drafting, numbers, sending, subscribing
 from newsletter.models import (
     Bounce,
     Delivery,
@@ -379,6 +379,7 @@ class IssueAdmin(NetworkScopedAdmin):
             path("<int:pk>/proefmail/", self.admin_site.admin_view(self.send_test_view), name="newsletter_issue_test"),
             path("<int:pk>/versturen/", self.admin_site.admin_view(self.send_view), name="newsletter_issue_send"),
             path("ontwerp/", self.admin_site.admin_view(self.draft_view), name="newsletter_issue_draft"),
+            path("<int:pk>/cijfers/", self.admin_site.admin_view(self.numbers_view), name="newsletter_issue_numbers"),
         ]
         return own + super().get_urls()
 
@@ -418,6 +419,24 @@ class IssueAdmin(NetworkScopedAdmin):
             "draft_days": drafting.DRAFT_DAYS,
         }
         return TemplateResponse(request, "newsletter/admin/draft_from_content.html", context)
+
+    def numbers_view(self, request, pk):
+        """The issue's numbers (newsletter/numbers.py), for staff who may see the issue: its network's."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        issue = self.get_queryset(request).select_related("mailing_list__network").filter(pk=pk).first()
+        if issue is None or not self.has_view_permission(request, issue):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "issue": issue,
+            "title": _("Numbers of “%(subject)s”") % {"subject": issue.subject},
+            "numbers": numbers.issue_numbers(issue),
+            "leaving_days": numbers.LEAVING_DAYS,
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "newsletter/admin/issue_numbers.html", context)
 
     def _issue_for_sending(self, request, pk):
         issue = self.get_queryset(request).filter(pk=pk).first()

@@ -231,6 +231,13 @@ class Issue(models.Model):
     # Anonymous numbers that outlive the bounce records and the subscribers (newsletter/bounces.py).
     bounced_count = models.PositiveIntegerField(_("bounced copies"), default=0, db_default=0, editable=False)
     complained_count = models.PositiveIntegerField(_("complaints"), default=0, db_default=0, editable=False)
+    # Readers of the issue who left its list (or had their data erased) within LEAVING_DAYS of its
+    # sending (newsletter/numbers.py): counted when they leave, so nobody is stored with it.
+    unsubscribed_count = models.PositiveIntegerField(
+        _("left the list within 7 days"), default=0, db_default=0, editable=False
+    )
+    # Loads of the public web version (views.issue_detail, which the page cache never stores).
+    web_views = models.PositiveIntegerField(_("views of the web version"), default=0, db_default=0, editable=False)
 
     objects = IssueQuerySet.as_manager()
 

@@ -386,6 +386,21 @@ def test_send_test_and_preview_only_own_network(client, world, role, side):
     assert preview.status_code == (200 if can(role, "issue", "view", side) else 403)
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", SIDES)
+def test_numbers_page_only_own_network(client, world, role, side):
+    issue = world[side]["issue"]
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, web_views=17)
+    client.force_login(world["users"][role])
+    response = client.get(f"/beheer/newsletter/issue/{issue.pk}/cijfers/")
+    if can(role, "issue", "view", side):
+        assert response.status_code == 200
+        assert "<td>17</td>" in response.content.decode()
+    else:
+        # Another network's issue is not found; without the view permission the page is forbidden.
+        assert_refused(response, issue, 404 if "view" in ROLES[role]["issue"] else 403)
+
+
 def test_network_editor_sees_no_newsletter_module(client, world):
     client.force_login(world["users"]["network_editor"])
     html = client.get("/beheer/").content.decode()
