@@ -335,6 +335,17 @@ class IssueAdmin(NetworkScopedAdmin):
             "remaining": obj.remaining_count + obj.sending_count,
         }
 
+    @staticmethod
+    def sending_progress(obj):
+        """For the <progress> bar: copies settled (sent, failed, uncertain, skipped) out of all copies."""
+        if obj.status in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
+            return None
+        counts = IssueAdmin.delivery_counts(obj)
+        total = sum(counts.values())
+        if not total:
+            return None
+        return {"done": total - counts["remaining"] - counts["sending"], "total": total}
+
     @admin.display(description=_("preview"))
     def preview_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("newsletter:preview", args=[obj.pk]), _("Preview"))
@@ -516,8 +527,15 @@ class IssueAdmin(NetworkScopedAdmin):
             extra_context["can_send"] = self.has_send_permission(request, issue)
             extra_context["state"] = self.state(issue)
             extra_context["progress"] = self.progress(issue)
+            extra_context["sending_progress"] = self.sending_progress(issue)
+            # While sending, the page follows the progress without JavaScript (the strict CSP allows none inline).
+            extra_context["refresh_seconds"] = REFRESH_SECONDS if issue.status == Issue.Status.SENDING else None
             extra_context["uncertain_url"] = uncertain_url(issue)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# How often an issue's admin page reloads itself while the issue is being sent (a meta refresh).
+REFRESH_SECONDS = 5
 
 
 def uncertain_url(issue):
