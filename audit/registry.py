@@ -99,7 +99,7 @@ AUDITED = [
     Audited(
         "newsletter.Issue",
         exclude=("created_at", "updated_at", "sending_started_at", "sent_at", "recipient_count"),
-        m2m=("news_posts", "events"),
+        m2m=("news_posts", "events", "campaigns"),
         publication=Publication("status", published=("sending", "sent"), offline=None, event="sent"),
     ),
     # Who may do what: the permission flags and roles of staff accounts, nothing else of them.

@@ -26,7 +26,7 @@ from core.admin import NoAddOrChangeAdminMixin, ReadOnlyAdminMixin
 from core.csvexport import csv_download
 from network.permissions import NetworkScopedAdmin, network_ids
 from news.models import NewsPost
-from newsletter import sending, subscribing
+from newsletter import drafting, numbers, sending, subscribing
 from newsletter.models import (
     Bounce,
     Delivery,
@@ -243,30 +243,46 @@ class SubscriberAdmin(NoAddOrChangeAdminMixin, PersonalDataActionMixin, admin.Mo
 class IssueForm(forms.ModelForm):
     class Meta:
         model = Issue
-        fields = ["mailing_list", "subject", "intro", "news_posts", "events"]
+        fields = ["mailing_list", "subject", "intro", "news_posts", "events", "campaigns"]
 
     def clean(self):
         data = super().clean()
         mailing_list = data.get("mailing_list")
         if mailing_list is not None:
             try:
-                validate_issue_content(mailing_list, data.get("news_posts") or [], data.get("events") or [])
+                validate_issue_content(
+                    mailing_list,
+                    data.get("news_posts") or [],
+                    data.get("events") or [],
+                    data.get("campaigns") or [],
+                )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     self.add_error(field, errors)
         return data
 
 
+class DraftFromContentForm(forms.Form):
+    mailing_list = forms.ModelChoiceField(
+        label=_("mailing list"), queryset=MailingList.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, lists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mailing_list"].queryset = lists
+
+
 @admin.register(Issue)
 class IssueAdmin(NetworkScopedAdmin):
     form = IssueForm
     change_form_template = "newsletter/admin/issue_change_form.html"
+    change_list_template = "newsletter/admin/issue_change_list.html"
     list_display = ["subject", "mailing_list", "state", "sent_at", "progress", "preview_link"]
     list_filter = ["status", "mailing_list__network"]
     search_fields = ["subject", "intro"]
     list_select_related = ["mailing_list__network"]
-    filter_horizontal = ["news_posts", "events"]
-    fields = ["mailing_list", "subject", "intro", "news_posts", "events"]
+    filter_horizontal = ["news_posts", "events", "campaigns"]
+    fields = ["mailing_list", "subject", "intro", "news_posts", "events", "campaigns"]
     readonly_fields = [
         "state",
         "progress",
@@ -319,16 +335,29 @@ class IssueAdmin(NetworkScopedAdmin):
             "remaining": obj.remaining_count + obj.sending_count,
         }
 
+    @staticmethod
+    def sending_progress(obj):
+        """For the <progress> bar: copies settled (sent, failed, uncertain, skipped) out of all copies."""
+        if obj.status in (Issue.Status.DRAFT, Issue.Status.SCHEDULED):
+            return None
+        counts = IssueAdmin.delivery_counts(obj)
+        total = sum(counts.values())
+        if not total:
+            return None
+        return {"done": total - counts["remaining"] - counts["sending"], "total": total}
+
     @admin.display(description=_("preview"))
     def preview_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("newsletter:preview", args=[obj.pk]), _("Preview"))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        from campaigns.models import Campaign
         from events.models import Event
 
         choices = {
             "news_posts": NewsPost.objects.published().select_related("network").order_by("-publish_at"),
             "events": Event.objects.published().select_related("network").order_by("-starts_at"),
+            "campaigns": Campaign.objects.published().select_related("network").order_by("-starts_on"),
         }
         if db_field.name not in choices:
             return super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -360,8 +389,65 @@ class IssueAdmin(NetworkScopedAdmin):
         own = [
             path("<int:pk>/proefmail/", self.admin_site.admin_view(self.send_test_view), name="newsletter_issue_test"),
             path("<int:pk>/versturen/", self.admin_site.admin_view(self.send_view), name="newsletter_issue_send"),
+            path("ontwerp/", self.admin_site.admin_view(self.draft_view), name="newsletter_issue_draft"),
+            path("<int:pk>/cijfers/", self.admin_site.admin_view(self.numbers_view), name="newsletter_issue_numbers"),
         ]
         return own + super().get_urls()
+
+    def _lists_for_drafts(self, request):
+        lists = MailingList.objects.select_related("network")
+        if request.user.is_superuser:
+            return lists
+        return lists.filter(network_id__in=network_ids(request.user))
+
+    def draft_view(self, request):
+        """GET: choose a list; POST: a new draft of it with its network's content (newsletter/drafting.py)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DraftFromContentForm(request.POST or None, lists=self._lists_for_drafts(request))
+        if request.method == "POST" and form.is_valid():
+            issue = drafting.draft_from_content(form.cleaned_data["mailing_list"], request.user)
+            self.log_addition(request, issue, [{"added": {}}])
+            self.message_user(
+                request,
+                _(
+                    "A draft with %(posts)s news posts, %(events)s events and %(campaigns)s campaigns. "
+                    "Edit it before you send it."
+                )
+                % {
+                    "posts": issue.news_posts.count(),
+                    "events": issue.events.count(),
+                    "campaigns": issue.campaigns.count(),
+                },
+                messages.SUCCESS,
+            )
+            return redirect("admin:newsletter_issue_change", issue.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Draft from content"),
+            "form": form,
+            "draft_days": drafting.DRAFT_DAYS,
+        }
+        return TemplateResponse(request, "newsletter/admin/draft_from_content.html", context)
+
+    def numbers_view(self, request, pk):
+        """The issue's numbers (newsletter/numbers.py), for staff who may see the issue: its network's."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        issue = self.get_queryset(request).select_related("mailing_list__network").filter(pk=pk).first()
+        if issue is None or not self.has_view_permission(request, issue):
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "issue": issue,
+            "title": _("Numbers of “%(subject)s”") % {"subject": issue.subject},
+            "numbers": numbers.issue_numbers(issue),
+            "leaving_days": numbers.LEAVING_DAYS,
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "newsletter/admin/issue_numbers.html", context)
 
     def _issue_for_sending(self, request, pk):
         issue = self.get_queryset(request).filter(pk=pk).first()
@@ -441,8 +527,15 @@ class IssueAdmin(NetworkScopedAdmin):
             extra_context["can_send"] = self.has_send_permission(request, issue)
             extra_context["state"] = self.state(issue)
             extra_context["progress"] = self.progress(issue)
+            extra_context["sending_progress"] = self.sending_progress(issue)
+            # While sending, the page follows the progress without JavaScript (the strict CSP allows none inline).
+            extra_context["refresh_seconds"] = REFRESH_SECONDS if issue.status == Issue.Status.SENDING else None
             extra_context["uncertain_url"] = uncertain_url(issue)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# How often an issue's admin page reloads itself while the issue is being sent (a meta refresh).
+REFRESH_SECONDS = 5
 
 
 def uncertain_url(issue):

@@ -200,6 +200,9 @@ class Issue(models.Model):
     events = models.ManyToManyField(
         "events.Event", verbose_name=_("events"), blank=True, related_name="newsletter_issues"
     )
+    campaigns = models.ManyToManyField(
+        "campaigns.Campaign", verbose_name=_("campaigns"), blank=True, related_name="newsletter_issues"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +231,13 @@ class Issue(models.Model):
     # Anonymous numbers that outlive the bounce records and the subscribers (newsletter/bounces.py).
     bounced_count = models.PositiveIntegerField(_("bounced copies"), default=0, db_default=0, editable=False)
     complained_count = models.PositiveIntegerField(_("complaints"), default=0, db_default=0, editable=False)
+    # Readers of the issue who left its list (or had their data erased) within LEAVING_DAYS of its
+    # sending (newsletter/numbers.py): counted when they leave, so nobody is stored with it.
+    unsubscribed_count = models.PositiveIntegerField(
+        _("left the list within 7 days"), default=0, db_default=0, editable=False
+    )
+    # Loads of the public web version (views.issue_detail, which the page cache never stores).
+    web_views = models.PositiveIntegerField(_("views of the web version"), default=0, db_default=0, editable=False)
 
     objects = IssueQuerySet.as_manager()
 
@@ -400,13 +410,15 @@ class Bounce(models.Model):
         return f"{self.get_kind_display()} · {self.delivery}"
 
 
-def validate_issue_content(mailing_list, news_posts, events):
-    """News posts and events of the list's own network, published: the ValidationError otherwise."""
+def validate_issue_content(mailing_list, news_posts, events, campaigns=()):
+    """News posts, events and campaigns of the list's own network, published: the ValidationError otherwise."""
     errors = {}
     if any(post.network_id != mailing_list.network_id or not post.is_public for post in news_posts):
         errors["news_posts"] = _("Choose published news posts of the list's own network.")
     if any(event.network_id != mailing_list.network_id or not event.published for event in events):
         errors["events"] = _("Choose published events of the list's own network.")
+    if any(campaign.network_id != mailing_list.network_id or not campaign.is_published for campaign in campaigns):
+        errors["campaigns"] = _("Choose published campaigns of the list's own network.")
     if errors:
         raise ValidationError(errors)
 

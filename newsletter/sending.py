@@ -95,7 +95,9 @@ class ClaimLost(Exception):
 
 
 def issue_content(issue):
-    """What every copy of an issue shows: the intro, the chosen published news posts and events (two queries)."""
+    """What every copy of an issue shows: the intro, the chosen published news posts, events and campaigns
+    (three queries)."""
+    from campaigns.models import Campaign
     from events.models import Event
 
     network = issue.mailing_list.network
@@ -106,6 +108,7 @@ def issue_content(issue):
         "paragraphs": issue.intro_paragraphs(),
         "posts": list(issue.news_posts.published().select_related("network").order_by("-publish_at", "-pk")),
         "events": list(Event.objects.published().filter(newsletter_issues=issue).order_by("starts_at", "pk")),
+        "campaigns": list(Campaign.objects.published().filter(newsletter_issues=issue).order_by("-starts_on", "pk")),
         "archive_url": absolute_url(issue.get_absolute_url()),
         "site_url": settings.SITE_URL,
     }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.mail import MailNotSent, send_mail
 from core.tokens import TokenExpired, TokenInvalid, make_token, read_token, read_token_parts
+from newsletter import numbers
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Bounce, MailingList, Subscriber, Subscription
 
 CONFIRM = "newsletter-confirm"
@@ -182,6 +183,7 @@ def unsubscribe(subscription):
         MailingList.objects.filter(pk=subscription.mailing_list_id).update(
             unsubscribed_count=F("unsubscribed_count") + 1
         )
+        numbers.count_leaving(subscription.subscriber_id, subscription.mailing_list_id)
     return bool(left)
 
 
@@ -236,9 +238,11 @@ def erase(subscriber):
     lists = MailingList.objects.filter(
         subscriptions__subscriber=subscriber, subscriptions__status=Subscription.Status.CONFIRMED
     )
-    MailingList.objects.filter(pk__in=list(lists.values_list("pk", flat=True))).update(
-        erased_count=F("erased_count") + 1
-    )
+    list_ids = list(lists.values_list("pk", flat=True))
+    MailingList.objects.filter(pk__in=list_ids).update(erased_count=F("erased_count") + 1)
+    # Leaving by erasure counts for the issue that preceded it, like an unsubscription.
+    for list_id in list_ids:
+        numbers.count_leaving(subscriber.pk, list_id)
     # A bounce record says that this address bounced (and its words may quote it): it goes too.
     Bounce.objects.filter(delivery__subscriber=subscriber).delete()
     Subscriber.objects.filter(pk=subscriber.pk).delete()

@@ -26,7 +26,7 @@ from core.sites import site_network
 from core.tokens import TokenError
 from network.models import Network
 from network.permissions import can_preview
-from newsletter import subscribing, worker
+from newsletter import numbers, subscribing, worker
 from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import CONSENT_TEXT, Issue, MailingList, Subscription
 from newsletter.sending import issue_content
@@ -223,6 +223,9 @@ def network_archive(request, network_slug):
     return render(request, "newsletter/network_archive.html", {"network": network, "page": page})
 
 
+# Never stored by the page cache (nor a CDN), so that every load is counted (newsletter/numbers.py):
+# the issue's numbers page says so. The count is one UPDATE, which makes no page stale.
+@never_cache
 @require_safe
 def issue_detail(request, network_slug, pk):
     issue = get_object_or_404(
@@ -230,6 +233,8 @@ def issue_detail(request, network_slug, pk):
         pk=pk,
         mailing_list__network__slug=network_slug,
     )
+    if request.method == "GET":
+        numbers.count_view(issue)
     return render(request, "newsletter/issue_detail.html", issue_content(issue))
 
 

@@ -182,3 +182,27 @@ def test_list_admin_shows_counts(client, manager, mailing_list):
     html = client.get(admin_url("newsletter", "mailinglist", "changelist")).content.decode()
     assert f"?lijst={mailing_list.pk}&amp;status__exact=confirmed" in html
     assert str(other) in html
+
+
+def test_sending_progress_is_a_progress_bar_that_reloads_only_while_sending(client, manager, mailing_list):
+    for number in range(3):
+        make_subscriber(f"lezer{number}@example.org", mailing_list)
+    issue = make_issue(mailing_list, subject="Echte nummer")
+    client.force_login(manager)
+    refresh = '<meta http-equiv="refresh" content="5">'
+    draft = client.get(issue_url("change", issue)).content.decode()
+    assert "<progress" not in draft
+    assert refresh not in draft
+
+    client.post(f"/beheer/newsletter/issue/{issue.pk}/versturen/")
+    sending = client.get(issue_url("change", issue)).content.decode()
+    assert '<progress id="issue-progress" value="0" max="3">0 / 3</progress>' in sending
+    assert "0 van 3" in sending
+    assert refresh in sending
+    assert f'<a href="{issue_url("change", issue)}">Nu herladen</a>' in sending
+
+    work_off_tasks()
+    sent = client.get(issue_url("change", issue)).content.decode()
+    assert '<progress id="issue-progress" value="3" max="3">3 / 3</progress>' in sent
+    assert "3 van 3" in sent
+    assert refresh not in sent

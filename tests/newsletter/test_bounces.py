@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from newsletter import bounces, dsn, sending
@@ -21,7 +21,7 @@ from newsletter.models import Bounce, BounceKind, Delivery, Issue, Subscriber
 from privacy import registry
 from tests.conftest import SMTPSink
 from tests.factories import make_issue, make_subscriber
-from tests.helpers import send_mail_to, smtp_server, work_off_tasks
+from tests.helpers import PROJECT_DIR, send_mail_to, smtp_server, work_off_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +345,36 @@ def test_bounce_records_are_purged_after_their_retention(mailing_list, reader, s
     assert list(Bounce.objects.all()) == [new]
     reader.refresh_from_db()
     assert reader.is_suspended  # the suspension itself stays until the address is confirmed anew
+
+
+def test_without_a_maildir_the_timers_run_reads_nothing_and_succeeds(settings, tmp_path):
+    """read-bounces.timer runs everywhere: without NEWSLETTER_BOUNCE_MAILDIR it must not fail every 5 minutes."""
+    settings.NEWSLETTER_BOUNCE_MAILDIR = ""
+    out = StringIO()
+    call_command("read_bounces", "--if-configured", stdout=out)
+    assert out.getvalue().strip() == "No bounce mailbox (NEWSLETTER_BOUNCE_MAILDIR is empty): nothing to read"
+    # By hand, the missing setting is still an error.
+    with pytest.raises(CommandError, match="NEWSLETTER_BOUNCE_MAILDIR"):
+        call_command("read_bounces", stdout=StringIO())
+
+
+def test_with_a_maildir_the_timers_run_reads_it(mailing_list, reader, sink, maildir):
+    send_issue(mailing_list)
+    (copy,) = sink.messages
+    maildir.add(dsn_bytes(to="info@localhost", headers=returned_headers(copy)))
+    out = StringIO()
+    call_command("read_bounces", "--if-configured", stdout=out)
+    assert out.getvalue().strip() == "1 bounce reports recorded, 0 other messages left"
+    assert suspension(reader) == BounceKind.HARD
+
+
+def test_the_bounce_timer_runs_the_reader_every_five_minutes():
+    deploy = PROJECT_DIR / "deploy"
+    service = (deploy / "read-bounces.service").read_text()
+    timer = (deploy / "read-bounces.timer").read_text()
+    assert "ExecStart=/srv/armoede/app/.venv/bin/python manage.py read_bounces --if-configured\n" in service
+    assert "ReadWritePaths=/srv/armoede/var\n" in service
+    assert "OnUnitActiveSec=5min\n" in timer
+    docs = (PROJECT_DIR / "docs/deploy.md").read_text()
+    assert "read-bounces.timer" in docs
+    assert "enable --now web worker newsletter-recover.timer read-bounces.timer" in docs

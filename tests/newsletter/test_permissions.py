@@ -17,7 +17,15 @@ from network.permissions import Role
 from news.models import NewsPost
 from newsletter.models import Delivery, Issue, MailingList, Subscription
 from tests.admin_forms import admin_form, admin_url
-from tests.factories import StaffFactory, SuperuserFactory, make_issue, make_list, make_network, make_subscriber
+from tests.factories import (
+    StaffFactory,
+    SuperuserFactory,
+    make_campaign,
+    make_issue,
+    make_list,
+    make_network,
+    make_subscriber,
+)
 from tests.helpers import with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -222,6 +230,39 @@ def test_manager_cannot_forge_another_networks_post_into_an_issue(client, world)
     assert not issue.news_posts.exists()
 
 
+def test_manager_cannot_forge_another_networks_campaign_into_an_issue(client, world):
+    issue = world["own"]["issue"]
+    foreign = make_campaign(world["other"]["network"], "actie-ander")
+    data = admin_form(client, world["users"]["superuser"], "newsletter", "issue", issue)
+    data["campaigns"] = [str(foreign.pk)]
+    client.force_login(world["users"]["newsletter_manager"])
+    response = client.post(url("issue", "change", issue), data)
+    assert response.status_code == 200
+    assert not issue.campaigns.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", SIDES)
+def test_draft_from_content_only_for_own_networks_lists(client, world, role, side):
+    """Drafts from content: who may add issues, for a list of their own networks (newsletter/drafting.py)."""
+    client.force_login(world["users"][role])
+    page = client.get("/beheer/newsletter/issue/ontwerp/")
+    before = set(Issue.objects.values_list("pk", flat=True))
+    response = client.post("/beheer/newsletter/issue/ontwerp/", {"mailing_list": world[side]["mailinglist"].pk})
+    created = Issue.objects.exclude(pk__in=before)
+    if can(role, "issue", "add", side):
+        assert (page.status_code, response.status_code) == (200, 302)
+        assert [issue.mailing_list for issue in created] == [world[side]["mailinglist"]]
+    elif "add" in ROLES[role]["issue"]:
+        assert (page.status_code, response.status_code) == (200, 200)
+        assert "Selecteer een geldige keuze" in response.content.decode()
+        assert NAMES["other"]["mailinglist"] not in page.content.decode()
+        assert not created.exists()
+    else:
+        assert (page.status_code, response.status_code) == (403, 403)
+        assert not created.exists()
+
+
 def test_manager_cannot_move_a_list_to_another_network(client, world):
     mailing_list = world["own"]["mailinglist"]
     data = admin_form(client, world["users"]["superuser"], "newsletter", "mailinglist", mailing_list)
@@ -343,6 +384,21 @@ def test_send_test_and_preview_only_own_network(client, world, role, side):
     assert Delivery.objects.filter(issue=issue).exists() == allowed
     preview = client.get(f"/nieuwsbrief/voorbeeld/{issue.pk}/")
     assert preview.status_code == (200 if can(role, "issue", "view", side) else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("side", SIDES)
+def test_numbers_page_only_own_network(client, world, role, side):
+    issue = world[side]["issue"]
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, web_views=17)
+    client.force_login(world["users"][role])
+    response = client.get(f"/beheer/newsletter/issue/{issue.pk}/cijfers/")
+    if can(role, "issue", "view", side):
+        assert response.status_code == 200
+        assert "<td>17</td>" in response.content.decode()
+    else:
+        # Another network's issue is not found; without the view permission the page is forbidden.
+        assert_refused(response, issue, 404 if "view" in ROLES[role]["issue"] else 403)
 
 
 def test_network_editor_sees_no_newsletter_module(client, world):

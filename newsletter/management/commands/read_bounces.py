@@ -16,9 +16,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--maildir", help="the maildir to read (default: NEWSLETTER_BOUNCE_MAILDIR)")
+        parser.add_argument(
+            "--if-configured",
+            action="store_true",
+            help="without a maildir, say so and end without an error (for the timer, deploy/read-bounces.service)",
+        )
 
-    def handle(self, *args, maildir=None, **options):
+    def handle(self, *args, maildir=None, if_configured=False, **options):
         path = maildir or settings.NEWSLETTER_BOUNCE_MAILDIR
+        if not path and if_configured:
+            # A site with a mail provider's webhooks, or without a bounce address, has no maildir:
+            # the timer installed everywhere must then neither fail every five minutes nor read anything.
+            if options["verbosity"]:
+                self.stdout.write("No bounce mailbox (NEWSLETTER_BOUNCE_MAILDIR is empty): nothing to read")
+            return
         if not path:
             raise CommandError("No bounce mailbox: set NEWSLETTER_BOUNCE_MAILDIR or pass --maildir.")
         try:
