@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagecache
+from core.contentchecks import check_text
 from core.forms import PublicPost, check_public_post
 from core.listing import paginate, script_json
 from core.pagecache import token_page
@@ -152,6 +153,8 @@ def event_detail(request, slug):
         "seats_left": seats_left(event) if event.has_form else None,
         "registration_open": event.registration_open(),
         "is_over": event.is_over(),
+        # An unpublished event is a staff preview (_visible_event): it shows the checks of its text.
+        "checks": None if event.published else check_text(event.description),
     }
     return render(request, "events/event_detail.html", context)
 
