@@ -24,7 +24,7 @@ from associations.permissions import (
 )
 from associations.resources import AssociationResource
 from audit.actions import PublicationActions
-from core.admin import NoAddOrChangeAdminMixin
+from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
 
 
 class ActivityInline(admin.TabularInline):
@@ -94,7 +94,7 @@ class ProfileChangeInline(NoAddOrChangeAdminMixin, admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
+class AssociationAdmin(ContentChecksAdminMixin, ImportExportModelAdmin, AssociationScopedAdmin):
     resource_classes = [AssociationResource]
     list_display = ["name", "municipality", "province", "network", "is_active", "updated_at"]
     list_filter = ["network", "province", "is_active", "is_example", "themes"]
@@ -126,7 +126,8 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
     network_fields = ["network", "slug", "is_active", "member_since", "is_example"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if edits_whole_networks(request.user) else self.network_fields
+        fields = list(super().get_readonly_fields(request, obj))  # the content checks' panel
+        return fields if edits_whole_networks(request.user) else [*fields, *self.network_fields]
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if edits_whole_networks(request.user) else {}
@@ -154,7 +155,7 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(PublicationActions, AssociationScopedAdmin):
+class StoryAdmin(ContentChecksAdminMixin, PublicationActions, AssociationScopedAdmin):
     association_path = "association__"
     list_display = ["title", "association", "date", "published"]
     list_filter = ["published", "association__network"]

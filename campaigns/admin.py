@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from core.admin import NoAddOrChangeAdminMixin
+from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
 from core.csvexport import csv_download
 from network.models import Document
 from network.permissions import NetworkScopedAdmin, network_ids
@@ -70,7 +70,7 @@ class CampaignDocumentInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(PublicationActions, NetworkScopedAdmin):
+class CampaignAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "starts_on", "ends_on", "status_label", "is_published", "signature_link"]
     list_filter = ["network", "is_published", "themes"]
     search_fields = ["title", "hashtag", "intro"]

@@ -1,5 +1,12 @@
 """Admin building blocks every app shares (the apps' admins are in their own admin.py)."""
 
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from core.contentchecks import check_text
+from core.richtext import RichTextField
+
 
 class NoAddOrChangeAdminMixin:
     """Rows the site writes itself (signatures, registrations, subscriptions, change records):
@@ -21,3 +28,39 @@ class ReadOnlyAdminMixin(NoAddOrChangeAdminMixin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ContentChecksAdminMixin:
+    """A read-only panel "Readability and accessibility" at the end of a change form: the checks of
+    core/contentchecks.py on the object's rich text as it was saved. Advice only: saving is never
+    refused because of it.
+
+    `content_check_fields` names the rich-text fields to read, in order; by default every
+    RichTextField of the model. Put it before the ModelAdmin in the bases."""
+
+    content_check_fields = None
+
+    def get_content_check_fields(self):
+        if self.content_check_fields is not None:
+            return list(self.content_check_fields)
+        return [field.name for field in self.model._meta.concrete_fields if isinstance(field, RichTextField)]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "content_checks"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        """The panel as a fieldset of its own, last; none on the add form (nothing is saved yet)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        without = [
+            (name, {**options, "fields": [field for field in options["fields"] if field != "content_checks"]})
+            for name, options in fieldsets
+        ]
+        return [*without, (_("Readability and accessibility"), {"fields": ["content_checks"]})]
+
+    @admin.display(description=_("checks of the saved text"))
+    def content_checks(self, obj):
+        html = "".join(getattr(obj, name) or "" for name in self.get_content_check_fields())
+        return render_to_string("includes/content_checks.html", {"report": check_text(html)})

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.actions import PublicationActions
-from core.admin import NoAddOrChangeAdminMixin
+from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
 from core.csvexport import csv_download
 from events.models import Event, Registration
 from events.registrations import notify_status_change, promote_waiting
@@ -114,7 +114,7 @@ def _dates(dates):
 
 
 @admin.register(Event)
-class EventAdmin(PublicationActions, NetworkScopedAdmin):
+class EventAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "start_date", "start_time", "format_label", "status", "published", "seats"]
     list_filter = ["network", "status", "published", "registration_mode", "themes", "is_example"]
     search_fields = ["title", "intro", "place_name", "municipality"]

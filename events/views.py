@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagecache
+from core.contentchecks import check_text
 from core.forms import PublicPost, check_public_post
 from core.listing import paginate, script_json
 from core.pagecache import token_page
@@ -163,6 +164,8 @@ def event_detail(request, slug):
         "is_over": event.is_over(),
         "report_text": report_text,
         "report_document": report_document,
+        # An unpublished event is a staff preview (_visible_event): it shows the checks of its text.
+        "checks": None if event.published else check_text(event.description),
     }
     return render(request, "events/event_detail.html", context)
 

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
+from core.admin import ContentChecksAdminMixin
 from network.donations import DONATION_FIELDS, donation_details, notify_donation_details_changed
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from network.permissions import NetworkScopedAdmin
+from network.readability import checked_texts
 
 admin.site.site_header = _("Site management")
 admin.site.site_title = _("Site management")
@@ -26,6 +30,7 @@ class NetworkAdmin(NetworkScopedAdmin):
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PartnerInline]
+    change_list_template = "network/admin/network_change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "region", "parent", "position", "domain"]}),
         (_("Presentation"), {"fields": ["tagline", "mission", "logo", "logo_alt", "brand_colour"]}),
@@ -47,6 +52,24 @@ class NetworkAdmin(NetworkScopedAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}
 
+    def get_urls(self):
+        readability = path(
+            "leesbaarheid/", self.admin_site.admin_view(self.readability_view), name="network_network_readability"
+        )
+        return [readability, *super().get_urls()]
+
+    def readability_view(self, request):
+        """The readability of the published texts of the user's networks, hardest first (network/readability.py)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Readability"),
+            "opts": self.model._meta,
+            "texts": checked_texts(request.user),
+        }
+        return TemplateResponse(request, "network/admin/readability.html", context)
+
     def save_model(self, request, obj, form, change):
         before = donation_details(Network.objects.get(pk=obj.pk)) if change else None
         if before and before != donation_details(obj) and not request.user.is_superuser:
@@ -67,7 +90,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(PublicationActions, NetworkScopedAdmin):
+class PageAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "position", "published", "last_reviewed"]
     list_filter = ["network", "published", "themes"]
     search_fields = ["title", "intro"]

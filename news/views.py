@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.contentchecks import check_text
 from core.listing import paginate, script_json
 from network.models import Document
 from network.permissions import can_preview
@@ -32,7 +33,7 @@ def news_list(request):
     )
 
 
-def _render_post(request, post, preview=False):
+def _render_post(request, post, preview=False, checks=None):
     public = NewsPost.objects.published().select_related("network")
     related = list(
         public.filter(network=post.network, themes__in=post.themes.all()).exclude(pk=post.pk).distinct()[:3]
@@ -62,6 +63,7 @@ def _render_post(request, post, preview=False):
         "absolute_url": absolute,
         "structured_data": script_json(structured),
         "preview": preview,
+        "checks": checks,
     }
     return render(request, "news/news_detail.html", context)
 
@@ -85,11 +87,12 @@ def news_detail(request, year, slug):
 @never_cache
 @staff_member_required
 def news_preview(request, pk):
-    """Staff see a draft or scheduled post as it will look, if it belongs to one of their networks."""
+    """Staff see a draft or scheduled post as it will look, if it belongs to one of their networks, with
+    the content checks of its text."""
     post = get_object_or_404(
         NewsPost.objects.select_related("network").prefetch_related("themes", "links", "attachments", "associations"),
         pk=pk,
     )
     if not can_preview(request.user, post):
         raise PermissionDenied
-    return _render_post(request, post, preview=not post.is_public)
+    return _render_post(request, post, preview=not post.is_public, checks=check_text(post.body))
