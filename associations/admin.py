@@ -13,6 +13,7 @@ from associations.permissions import (
 from associations.resources import AssociationResource
 from audit.actions import PublicationActions
 from core.admin import NoAddOrChangeAdminMixin
+from core.revisions import RevisionsAdmin
 
 
 class ActivityInline(admin.TabularInline):
@@ -47,7 +48,7 @@ class ProfileChangeInline(NoAddOrChangeAdminMixin, admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
+class AssociationAdmin(RevisionsAdmin, ImportExportModelAdmin, AssociationScopedAdmin):
     resource_classes = [AssociationResource]
     list_display = ["name", "municipality", "province", "network", "is_active", "updated_at"]
     list_filter = ["network", "province", "is_active", "is_example", "themes"]
@@ -88,7 +89,7 @@ class AssociationAdmin(ImportExportModelAdmin, AssociationScopedAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(PublicationActions, AssociationScopedAdmin):
+class StoryAdmin(RevisionsAdmin, PublicationActions, AssociationScopedAdmin):
     association_path = "association__"
     list_display = ["title", "association", "date", "published"]
     list_filter = ["published", "association__network"]

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
+from core.revisions import RevisionsAdmin
 from network.donations import DONATION_FIELDS, donation_details, notify_donation_details_changed
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from network.permissions import NetworkScopedAdmin
@@ -67,7 +68,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(PublicationActions, NetworkScopedAdmin):
+class PageAdmin(RevisionsAdmin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "position", "published", "last_reviewed"]
     list_filter = ["network", "published", "themes"]
     search_fields = ["title", "intro"]
@@ -77,7 +78,7 @@ class PageAdmin(PublicationActions, NetworkScopedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(PublicationActions, NetworkScopedAdmin):
+class DocumentAdmin(RevisionsAdmin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "kind", "date", "format", "size", "published"]
     list_filter = ["network", "published", "kind", "themes"]
     search_fields = ["title", "description"]

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
+from core.revisions import RevisionsAdmin
 from network.permissions import NetworkScopedAdmin
 from news.models import NewsLink, NewsPost
 
@@ -18,7 +19,7 @@ class NewsLinkInline(admin.TabularInline):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(PublicationActions, NetworkScopedAdmin):
+class NewsPostAdmin(RevisionsAdmin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "status", "publish_at", "is_public", "preview_link"]
     list_filter = ["network", "status", "themes"]
     search_fields = ["title", "lead"]
