@@ -25,6 +25,7 @@ from associations.permissions import (
 from associations.resources import AssociationResource
 from audit.actions import PublicationActions
 from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
+from core.revisions import RevisionsAdmin
 
 
 class ActivityInline(admin.TabularInline):
@@ -94,7 +95,7 @@ class ProfileChangeInline(NoAddOrChangeAdminMixin, admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(ContentChecksAdminMixin, ImportExportModelAdmin, AssociationScopedAdmin):
+class AssociationAdmin(RevisionsAdmin, ContentChecksAdminMixin, ImportExportModelAdmin, AssociationScopedAdmin):
     resource_classes = [AssociationResource]
     list_display = ["name", "municipality", "province", "network", "is_active", "updated_at"]
     list_filter = ["network", "province", "is_active", "is_example", "themes"]
@@ -155,7 +156,7 @@ class AssociationAdmin(ContentChecksAdminMixin, ImportExportModelAdmin, Associat
 
 
 @admin.register(Story)
-class StoryAdmin(ContentChecksAdminMixin, PublicationActions, AssociationScopedAdmin):
+class StoryAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, AssociationScopedAdmin):
     association_path = "association__"
     list_display = ["title", "association", "date", "published"]
     list_filter = ["published", "association__network"]

@@ -7,9 +7,10 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Associations")
 
     def ready(self):
-        from associations import personal_data, search, sections, sitemaps
+        from associations import personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
+        revisions.register()

@@ -11,6 +11,7 @@ from audit.actions import PublicationActions
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
 from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
 from core.csvexport import csv_download
+from core.revisions import RevisionsAdmin
 from network.models import Document
 from network.permissions import NetworkScopedAdmin, network_ids
 from privacy.admin import PersonalDataActionMixin
@@ -70,7 +71,7 @@ class CampaignDocumentInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class CampaignAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "starts_on", "ends_on", "status_label", "is_published", "signature_link"]
     list_filter = ["network", "is_published", "themes"]
     search_fields = ["title", "hashtag", "intro"]

@@ -7,9 +7,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from campaigns import personal_data, search, sections, sitemaps
+        from campaigns import personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
+        revisions.register()

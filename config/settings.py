@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "config.apps.SecondFactorConfig",
     "config.apps.SignedInDevicesConfig",
     "auditlog",
+    # Revisions of the public content, compared and restored in the admin (core/revisions.py).
+    "reversion",
     # The mail provider's bounce and complaint webhooks (newsletter/bounces.py).
     "anymail",
     # Infrastructure without models (core/apps.py): the `images` template tags, signal receivers.

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from audit.actions import PublicationActions
 from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
 from core.csvexport import csv_download
+from core.revisions import RevisionsAdmin
 from events.models import Event, Registration
 from events.registrations import notify_status_change, promote_waiting
 from events.series import sync_series
@@ -114,7 +115,7 @@ def _dates(dates):
 
 
 @admin.register(Event)
-class EventAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class EventAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "start_date", "start_time", "format_label", "status", "published", "seats"]
     list_filter = ["network", "status", "published", "registration_mode", "themes", "is_example"]
     search_fields = ["title", "intro", "place_name", "municipality"]

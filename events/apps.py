@@ -7,9 +7,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self):
-        from events import personal_data, search, sections, sitemaps
+        from events import personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
+        revisions.register()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
 from core.admin import ContentChecksAdminMixin
+from core.revisions import RevisionsAdmin
 from network.donations import DONATION_FIELDS, donation_details, notify_donation_details_changed
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from network.permissions import NetworkScopedAdmin
@@ -90,7 +91,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class PageAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "position", "published", "last_reviewed"]
     list_filter = ["network", "published", "themes"]
     search_fields = ["title", "intro"]
@@ -100,7 +101,7 @@ class PageAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin)
 
 
 @admin.register(Document)
-class DocumentAdmin(PublicationActions, NetworkScopedAdmin):
+class DocumentAdmin(RevisionsAdmin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "kind", "date", "format", "size", "published"]
     list_filter = ["network", "published", "kind", "themes"]
     search_fields = ["title", "description"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
 from core.admin import ContentChecksAdminMixin
+from core.revisions import RevisionsAdmin
 from network.permissions import NetworkScopedAdmin
 from news.models import NewsLink, NewsPost
 
@@ -19,7 +20,7 @@ class NewsLinkInline(admin.TabularInline):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class NewsPostAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "status", "publish_at", "is_public", "preview_link"]
     list_filter = ["network", "status", "themes"]
     search_fields = ["title", "lead"]

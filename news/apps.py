@@ -7,9 +7,10 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from news import personal_data, search, sections, sitemaps
+        from news import personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
+        revisions.register()

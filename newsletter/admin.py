@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import NoAddOrChangeAdminMixin, ReadOnlyAdminMixin
 from core.csvexport import csv_download
+from core.revisions import RevisionsAdmin
 from network.permissions import NetworkScopedAdmin, network_ids
 from news.models import NewsPost
 from newsletter import drafting, numbers, sending, subscribing
@@ -273,7 +274,7 @@ class DraftFromContentForm(forms.Form):
 
 
 @admin.register(Issue)
-class IssueAdmin(NetworkScopedAdmin):
+class IssueAdmin(RevisionsAdmin, NetworkScopedAdmin):
     form = IssueForm
     change_form_template = "newsletter/admin/issue_change_form.html"
     change_list_template = "newsletter/admin/issue_change_list.html"

@@ -1,6 +1,6 @@
-"""Personal data held by Django, django-allauth, django-auditlog and django-tasks: staff accounts
-and what hangs off them (addresses, second factors, sessions), the admin's and the audit
-trail's entries, and background tasks.
+"""Personal data held by Django, django-allauth, django-auditlog, django-reversion and django-tasks:
+staff accounts and what hangs off them (addresses, second factors, sessions), the admin's and the audit
+trail's entries, the content revisions staff saved, and background tasks.
 
 A staff account is never deleted: the admin history and the audit trail keep referring to it.
 Erasure turns it into "verwijderd-<id>": no name, no address, no password, no way to sign in,
@@ -347,6 +347,24 @@ class AuditEntriesAboutYou(Kind):
         return len(about) + len(naming)
 
 
+class RevisionsYouSaved(UserOwnedKind):
+    """The content revisions a staff member saved (core/revisions.py). Kept: they then name "verwijderd-<id>"."""
+
+    key = "reversion.revision"
+    label = gettext_lazy("Content versions you saved")
+    models = ("reversion.Revision",)
+    order = 94
+    outcome = ANONYMISED
+    history_is_personal = False
+
+    def export(self, revision):
+        return describe(revision, "date_created", **{_("comment"): revision.get_comment()})
+
+    def erase(self, revisions, subject):
+        # The account itself is anonymised (StaffAccounts); the revisions stay as the content's history.
+        return len(revisions)
+
+
 def register():
     """Called by the app's AppConfig.ready()."""
     personaldata.register(
@@ -360,4 +378,5 @@ def register():
         AdminEntriesAboutYou,
         AuditActions,
         AuditEntriesAboutYou,
+        RevisionsYouSaved,
     )

@@ -14,7 +14,7 @@ from core import home, personaldata, sitemaps
 from core import search as site_search
 from tests.helpers import project_apps
 
-REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data"]
+REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data", "revisions"]
 # The privacy app covers the personal data held by the other projects' apps (Django's accounts,
 # sessions and admin log, allauth, django-auditlog, django-tasks).
 COVERS_OTHER_PROJECTS = "privacy"

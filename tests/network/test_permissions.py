@@ -6,6 +6,7 @@ and a hand-made POST naming another network must change nothing.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from network.models import Document, NetworkMembership, Page, Partner
 from network.permissions import Role
@@ -314,3 +315,44 @@ def test_news_post_attachments_and_associations_only_from_own_networks(client, w
     )
     assert response.status_code == 302
     assert list(post.attachments.all()) == [world["own"]["document"]]
+
+
+REVISIONED_MODELS = ["page", "document", "newspost"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", REVISIONED_MODELS)
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_revisions_answer_like_the_change_page(client, world, role, model, side):
+    """Versions, comparison and restore (core/revisions.py): the same answer as the object's change page,
+    and a refused restore changes nothing."""
+    from reversion.models import Version
+
+    obj = world[side][model]
+    client.force_login(world["users"]["superuser"])
+    title_field = "title"
+    for title in ("Eerste", "Tweede"):
+        client.post(
+            url(model, "change", obj),
+            {**form_data(client, world["users"]["superuser"], model, obj), title_field: title},
+        )
+    obj.refresh_from_db()
+    newest, first = Version.objects.get_for_object(obj)
+    client.force_login(world["users"][role])
+    reachable = bool(ROLES[role][model] & {"view", "change"}) and (side == "own" or role == "superuser")
+    refused = 302 if ROLES[role][model] & {"view", "change"} else 403
+    pages = [
+        url(model, "revisions", obj),
+        url(model, "revisions_compare", obj) + f"?a={first.pk}&b={newest.pk}",
+        reverse(f"admin:{app_label(model)}_{model}_revisions_restore", args=[obj.pk, first.pk]),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == (200 if reachable else refused), page
+        assert (str(obj) in response.content.decode()) == reachable
+    may_change = "change" in ROLES[role][model] and (side == "own" or role == "superuser")
+    response = client.post(pages[2])
+    assert response.status_code == (302 if may_change else refused)
+    obj.refresh_from_db()
+    assert getattr(obj, title_field) == ("Eerste" if may_change else "Tweede")
+    assert Version.objects.get_for_object(obj).count() == (3 if may_change else 2)
