@@ -3,7 +3,9 @@ former members, and the "Vereniging in beeld" story of De Schakel in Puurs; ever
 opening hours, De Schakel also with its Christmas closure.
 
 Only De Schakel is named in the networks' texts (../shared/seeds/); every other association
-is made up, carries "example data" on the site, and has example contact details.
+is made up, carries "example data" on the site, and has example contact details. De Schakel's
+story is written for the demo, not by its members, so it is marked as example text: its quote
+must not pass for the words of real people.
 """
 
 import datetime
@@ -189,6 +191,7 @@ def load():
                 "oplossingen en laten ze hun stem horen, zodat wie beslist weet wat armoede echt betekent.</p>"
             ),
             "date": datetime.date(2018, 3, 1),
+            "is_example": True,
         },
     )
     created += new

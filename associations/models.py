@@ -400,6 +400,13 @@ class Story(models.Model):
     photo_alt = image_alt_field(_("photo alt text"))
     date = models.DateField(_("date"))
     published = models.BooleanField(_("published"), default=True)
+    # A story about a real association may be written to show the site (the demo's); its quote then
+    # must not pass for the members' own words.
+    is_example = models.BooleanField(
+        _("example text"),
+        default=False,
+        help_text=_("Written to show the site, not the members' own words; marked as such on the site."),
+    )
 
     objects = StoryQuerySet.as_manager()
 

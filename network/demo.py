@@ -15,6 +15,10 @@ from PIL import Image, ImageDraw
 from network.models import Document, Network, Page, Partner, Theme
 
 REVIEWED = datetime.date(2026, 9, 1)
+# Pages whose facts stop earlier than REVIEWED: the legal framework knows the action plans up to the
+# network's reaction to the 2020-2024 plan (2021 in the seeds), so a 2026 review would claim it is
+# still complete after that plan ended.
+REVIEWED_EARLIER = {("netwerk-tegen-armoede", "wettelijk-kader"): datetime.date(2021, 3, 10)}
 
 THEMES = [
     ("Onderwijs", "onderwijs", "Betaalbare scholen, kansen voor elk kind en ouders die mee aan tafel zitten."),
@@ -105,7 +109,7 @@ PAGES = [
         "netwerk-tegen-armoede",
         "onze-werking",
         "Onze werking",
-        "Vijf opdrachten, met de ervaring van mensen in armoede als vertrekpunt.",
+        "Zes opdrachten, met de ervaring van mensen in armoede als vertrekpunt.",
         "<h2>De verenigingen ondersteunen</h2>"
         "<p>We verbinden de 58 verenigingen waar armen het woord nemen in Vlaanderen en Brussel. Met vorming, "
         "intervisie en ontmoeting helpen we hen sterker te worden: in hun organisatie, in hun beleidswerk en "
@@ -122,7 +126,15 @@ PAGES = [
         "nieuwsbrief en sociale media laten we zien wat leven in armoede betekent, en ook hoeveel kracht "
         "mensen in armoede hebben.</p>"
         "<h2>Samenwerken</h2>"
-        "<p>We zoeken bondgenoten bij andere sociale bewegingen, want samen staan we sterker.</p>",
+        "<p>We zoeken bondgenoten bij andere sociale bewegingen, want samen staan we sterker.</p>"
+        "<h2>Juridische actie</h2>"
+        "<p>Armoede raakt aan grondrechten, en wie rechten schendt, kan je voor de rechter brengen. Daarom "
+        "zetten we ook juridische stappen en kaarten we aan waarom rechtshulp moeilijk bereikbaar is. "
+        '<a href="/netwerken/netwerk-tegen-armoede/juridische-actie/">Meer over juridische actie</a></p>'
+        "<h2>Werkgevers</h2>"
+        "<p>We begeleiden werkgevers die in hun personeelsbeleid rekening willen houden met armoede, en "
+        "denken met bedrijven na over producten die mensen in armoede echt verder helpen. "
+        '<a href="/netwerken/netwerk-tegen-armoede/werkgevers/">Meer over ons werk met werkgevers</a></p>',
         ["onderwijs", "inkomen", "vrijetijdsparticipatie", "werk", "gezondheidszorg"],
     ),
     (
@@ -138,7 +150,9 @@ PAGES = [
         "participatie, maatschappelijke dienstverlening, inkomen, gezin, onderwijs, vrije tijd, werk, wonen "
         "en gezondheid. Onze evaluatie van dat plan staat bij de documenten.</p>"
         "<h2>Actieplan 2020-2024</h2>"
-        "<p>Het volgende plan loopt van 2020 tot 2024. Onze reactie erop staat eveneens bij de documenten.</p>",
+        "<p>Op het plan van 2015-2019 volgde het Vlaams Actieplan Armoedebestrijding 2020-2024. De Vlaamse "
+        "overheid publiceert het op haar website over armoedebestrijding; onze reactie erop staat eveneens "
+        "bij de documenten.</p>",
         ["inkomen", "wonen"],
     ),
     (
@@ -187,7 +201,7 @@ PAGES = [
         "trefpunt-armoede",
         "wat-doen-we",
         "Wat doen we",
-        "Beleidswerk, trefdagen, overleg met de OCMW's en de 17 oktober-actie in Limburg.",
+        "Beleidswerk, trefdagen, overleg met de OCMW's, de 17 oktober-actie en bezoeken aan de verenigingen.",
         "<h2>Beleidswerk</h2>"
         "<p>In praatsessies vertellen leden van de Limburgse verenigingen waar ze botsen in de gezondheidszorg. "
         "Hun voorstellen bundelen we in een beleidsdossier, waarmee we het gesprek aangaan.</p>"
@@ -202,8 +216,25 @@ PAGES = [
         "schulden en aan schuldhulp die toegankelijk is.</p>"
         "<h2>17 oktober</h2>"
         "<p>Op de Werelddag van Verzet tegen Armoede trekken de Limburgse verenigingen samen de straat op, "
-        "met een fakkeltocht die onze aanbevelingen kracht bijzet.</p>",
+        "met een fakkeltocht die onze aanbevelingen kracht bijzet.</p>"
+        "<h2>Op pad bij de verenigingen</h2>"
+        "<p>We gaan geregeld langs bij de verenigingen zelf. "
+        '<a href="/netwerken/trefpunt-armoede/op-pad-bij-de-verenigingen/">Waarom we op pad gaan</a></p>',
         ["gezondheidszorg", "inkomen"],
+    ),
+    (
+        "trefpunt-armoede",
+        "op-pad-bij-de-verenigingen",
+        "Op pad bij de verenigingen",
+        "Waarom we de Limburgse verenigingen geregeld bezoeken, en wat organisaties daaraan hebben.",
+        "<p>Een koepel moet weten wat er leeft bij zijn leden. Daarom trekken we naar de Limburgse "
+        "verenigingen zelf: we zien wat ze doen, horen hoe ze naar armoede en de thema's errond kijken, en "
+        "halen hen zo veel mogelijk mee in de acties van Trefpunt Armoede.</p>"
+        "<h2>Voor welzijnsorganisaties</h2>"
+        "<p>Wat we onderweg leren, delen we met welzijnsorganisaties. We vertellen hen wat de verenigingen "
+        "allemaal aanbieden, waarom ze zo belangrijk zijn voor mensen in een kwetsbare situatie, en wat ze "
+        "voor de organisaties zelf kunnen betekenen.</p>",
+        [],
     ),
 ]
 
@@ -388,7 +419,13 @@ def load():
         page, new = Page.objects.get_or_create(
             network=networks[network_slug],
             slug=slug,
-            defaults={"title": title, "intro": intro, "body": body, "position": position, "last_reviewed": REVIEWED},
+            defaults={
+                "title": title,
+                "intro": intro,
+                "body": body,
+                "position": position,
+                "last_reviewed": REVIEWED_EARLIER.get((network_slug, slug), REVIEWED),
+            },
         )
         if new:
             page.themes.set([themes[s] for s in theme_slugs])

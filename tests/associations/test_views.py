@@ -451,6 +451,25 @@ def test_stories_of_made_up_associations_are_marked_as_example_data(client, stor
         assert html(client.get(path)).count('class="example-mark"') == 1, path
 
 
+def test_stories_written_as_an_example_are_marked_as_example_text_beside_their_quote(client, stories):
+    Story.objects.filter(slug="schakel").update(is_example=True)
+    mark = '<p class="example-mark">Voorbeeldtekst</p>'
+    explained = (
+        '<p class="example-mark">Voorbeeldtekst: geschreven om de site te tonen, niet de eigen woorden van de '
+        "leden.</p>"
+    )
+    page = html(client.get("/verenigingen/in-beeld/schakel/"))
+    assert page.count('class="example-mark"') == 1 and explained in page
+    assert page.index(explained) < page.index("<blockquote")
+    assert '<meta name="description" content="Voorbeeldtekst: Citaat van schakel.">' in page
+    listing = html(client.get("/verenigingen/in-beeld/"))
+    card = listing[listing.index('href="/verenigingen/in-beeld/schakel/"') :]
+    assert listing.count('class="example-mark"') == 1 and card.index(mark) < card.index("Citaat van schakel.")
+    # Marked as example text, a story of a made-up association is not marked twice.
+    Association.objects.filter(pk=stories["schakel"].association_id).update(is_example=True)
+    assert html(client.get("/verenigingen/in-beeld/schakel/")).count('class="example-mark"') == 1
+
+
 @pytest.mark.parametrize("slug", ["verborgen", "gesloten", "bestaat-niet"])
 def test_unpublished_stories_and_those_of_inactive_associations_are_not_found(client, stories, slug):
     assert client.get(f"/verenigingen/in-beeld/{slug}/").status_code == 404

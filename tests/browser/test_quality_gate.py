@@ -59,6 +59,7 @@ def test_every_public_page_passes_the_quality_gate(gate, live_server, client):
         "/netwerken/brussels-platform-armoede/",
         "/netwerken/brussels-platform-armoede/onze-werking/",
         "/netwerken/trefpunt-armoede/steun-ons/",
+        "/netwerken/trefpunt-armoede/op-pad-bij-de-verenigingen/",
         "/netwerken/netwerk-tegen-armoede/partners/",
         "/themas/",
         "/themas/gezondheidszorg/",
