@@ -168,9 +168,11 @@ class EventAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, Ne
     ]
 
     def get_fieldsets(self, request, obj=None):
+        # After the mixins' (the content checks' panel); an occurrence shows its series instead of the rule.
+        fieldsets = super().get_fieldsets(request, obj)
         if obj is None or obj.series_id is None:
-            return self.fieldsets
-        return [OCCURRENCE_FIELDSET if fieldset is SERIES_FIELDSET else fieldset for fieldset in self.fieldsets]
+            return fieldsets
+        return [OCCURRENCE_FIELDSET if name == SERIES_FIELDSET[0] else (name, options) for name, options in fieldsets]
 
     def get_queryset(self, request):
         return (
