@@ -23,6 +23,7 @@ from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,11 @@ HIT_START, HIT_STOP = "\ue000", "\ue001"
 HIT_SPLIT = re.compile(f"([{HIT_START}{HIT_STOP}])")
 # The entities the rich-text sanitiser writes in text (nh3: &amp; &lt; &gt; &nbsp;), decoded once tags are gone.
 TEXT_ENTITIES = [("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&quot;", '"'), ("&#39;", "'"), ("&amp;", "&")]
+
+
+def date_label(value):
+    """A date (or the local date of a moment) as a result's details show it: "3 maart 2026"."""
+    return formats.date_format(timezone.localdate(value) if hasattr(value, "tzinfo") else value, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)

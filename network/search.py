@@ -1,15 +1,10 @@
 """The network app's kinds in the site search (core/search.py): pages and documents."""
 
 from django.template.defaultfilters import filesizeformat
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.search import Result, register_kind
+from core.search import Result, date_label, register_kind
 from network.models import Document, Page
-
-
-def _date(value):
-    return formats.date_format(timezone.localdate(value) if hasattr(value, "tzinfo") else value, "DATE_FORMAT")
 
 
 def register():
@@ -34,7 +29,7 @@ def register():
             (
                 document.network.short_name,
                 document.get_kind_display(),
-                _date(document.date),
+                date_label(document.date),
                 f"{document.format}, {filesizeformat(document.size)}",
             ),
         ),

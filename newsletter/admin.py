@@ -563,8 +563,23 @@ class IssueFilter(admin.SimpleListFilter):
         return queryset.filter(issue_id=self.value())
 
 
+class SendersSeeAdminMixin:
+    """What the copies of a network's issues became (deliveries, bounces): seen by whoever may send
+    that network's issues. Newsletter managers hold no permission on these models: sending issues
+    is what lets them see the copies."""
+
+    def _may_send(self, request):
+        return request.user.is_active and request.user.has_perm("newsletter.send_issue")
+
+    def has_module_permission(self, request):
+        return self._may_send(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_send(request) and self._allowed(request, obj)
+
+
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
+class DeliveryAdmin(SendersSeeAdminMixin, ReadOnlyAdminMixin, NetworkScopedAdmin):
     """The copies of the issues: read only, except the decision about an uncertain copy.
 
     Who may send a network's issues decides about their uncertain copies: send again, or mark as sent.
@@ -603,16 +618,6 @@ class DeliveryAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
     def explanation(self, obj):
         return self.EXPLANATIONS.get(obj.status, "")
 
-    def _may_send(self, request):
-        # Newsletter managers hold no delivery permission: sending issues is what lets them see the copies.
-        return request.user.is_active and request.user.has_perm("newsletter.send_issue")
-
-    def has_module_permission(self, request):
-        return self._may_send(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_send(request) and self._allowed(request, obj)
-
     def has_decide_permission(self, request):
         return self._may_send(request)
 
@@ -644,7 +649,7 @@ class DeliveryAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
 
 
 @admin.register(Bounce)
-class BounceAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
+class BounceAdmin(SendersSeeAdminMixin, ReadOnlyAdminMixin, NetworkScopedAdmin):
     """Copies that came back and complaints, read only: who may send a network's issues sees them."""
 
     list_display = ["received_at", "subscriber", "issue", "kind", "source", "detail"]
@@ -661,12 +666,3 @@ class BounceAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
     @admin.display(description=_("issue"))
     def issue(self, obj):
         return obj.delivery.issue
-
-    def _may_send(self, request):
-        return request.user.is_active and request.user.has_perm("newsletter.send_issue")
-
-    def has_module_permission(self, request):
-        return self._may_send(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._may_send(request) and self._allowed(request, obj)
