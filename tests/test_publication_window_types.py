@@ -236,3 +236,21 @@ def test_the_lists_filter_scheduled_and_expired(client, world, clock):
     for app_label, model in MAKERS:
         response = client.get(admin_url(app_label, model, "changelist") + "?venster=gepland")
         assert response.status_code == 200, model
+
+
+def test_every_kind_of_public_content_with_a_publication_state_has_a_window():
+    """One rule: each windowed model's published() goes through the window, whatever else it asks."""
+    from core.publication import windowed_models
+
+    labels = sorted(model._meta.label for model in windowed_models())
+    assert labels == [
+        "associations.Story",
+        "campaigns.Campaign",
+        "events.Event",
+        "network.Document",
+        "network.Page",
+        "news.NewsPost",
+    ]
+    for model in windowed_models():
+        sql = str(model.objects.published().query)
+        assert "unpublish_at" in sql, model
