@@ -24,7 +24,7 @@ from associations.permissions import (
 )
 from associations.resources import AssociationResource
 from audit.actions import PublicationActions
-from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
+from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin, PublicationWindowAdminMixin
 from core.revisions import RevisionsAdmin
 
 
@@ -156,7 +156,9 @@ class AssociationAdmin(RevisionsAdmin, ContentChecksAdminMixin, ImportExportMode
 
 
 @admin.register(Story)
-class StoryAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, AssociationScopedAdmin):
+class StoryAdmin(
+    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, AssociationScopedAdmin
+):
     association_path = "association__"
     list_display = ["title", "association", "date", "published"]
     list_filter = ["published", "association__network"]

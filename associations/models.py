@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.places import coordinates_for
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.owners import Owner
+from core.publication import PublicationWindow, PublicationWindowQuerySet, publish_at_field, unpublish_at_field
 from core.richtext import RichTextField
 from network.models import Network, Theme
 
@@ -375,12 +376,12 @@ class Photo(models.Model):
         require_alt_text(self, "image", "alt_text")
 
 
-class StoryQuerySet(models.QuerySet):
+class StoryQuerySet(PublicationWindowQuerySet):
     def published(self):
-        return self.filter(published=True, association__is_active=True)
+        return self.filter(published=True, association__is_active=True).in_window()
 
 
-class Story(models.Model):
+class Story(PublicationWindow, models.Model):
     """ "Vereniging in beeld": an association in the spotlight, in the words of its members."""
 
     owner = Owner("association__network", public=True)
@@ -400,6 +401,8 @@ class Story(models.Model):
     photo_alt = image_alt_field(_("photo alt text"))
     date = models.DateField(_("date"))
     published = models.BooleanField(_("published"), default=True)
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     # A story about a real association may be written to show the site (the demo's); its quote then
     # must not pass for the members' own words.
     is_example = models.BooleanField(
@@ -422,7 +425,12 @@ class Story(models.Model):
         return reverse("associations:story", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()
         require_alt_text(self, "photo", "photo_alt")
+
+    @property
+    def is_public(self):
+        return self.published and self.association.is_active and self.in_window()
 
 
 class AssociationMembership(models.Model):

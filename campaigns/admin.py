@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
 from campaigns.models import Campaign, CampaignDocument, Face, KeyDate, Signature
-from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
+from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin, PublicationWindowAdminMixin
 from core.csvexport import csv_download
 from core.revisions import RevisionsAdmin
 from network.models import Document
@@ -71,7 +71,9 @@ class CampaignDocumentInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class CampaignAdmin(
+    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+):
     list_display = ["title", "network", "starts_on", "ends_on", "status_label", "is_published", "signature_link"]
     list_filter = ["network", "is_published", "themes"]
     search_fields = ["title", "hashtag", "intro"]
@@ -82,7 +84,22 @@ class CampaignAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions,
     inlines = [KeyDateInline, FaceInline, CampaignDocumentInline]
     actions = ["export_signatures"]
     fieldsets = [
-        (None, {"fields": ["network", "title", "hashtag", "slug", "starts_on", "ends_on", "is_published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "network",
+                    "title",
+                    "hashtag",
+                    "slug",
+                    "starts_on",
+                    "ends_on",
+                    "is_published",
+                    "publish_at",
+                    "unpublish_at",
+                ]
+            },
+        ),
         (_("Content"), {"fields": ["intro", "body", "hero_image", "hero_alt", "themes"]}),
         (
             _("Call to action and signatures"),

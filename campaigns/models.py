@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.owners import Owner
+from core.publication import PublicationWindow, PublicationWindowQuerySet, publish_at_field, unpublish_at_field
 from core.richtext import RichTextField
 from core.tokens import new_nonce
 from network.models import Document, Network, Theme
@@ -21,16 +22,16 @@ DEFAULT_CONSENT_TEXT = _(
 )
 
 
-class CampaignQuerySet(models.QuerySet):
+class CampaignQuerySet(PublicationWindowQuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        return self.filter(is_published=True).in_window()
 
     def running(self, today=None):
         today = today or timezone.localdate()
         return self.published().filter(starts_on__lte=today, ends_on__gte=today)
 
 
-class Campaign(models.Model):
+class Campaign(PublicationWindow, models.Model):
     owner = Owner("network", public=True)
 
     class Status(models.TextChoices):
@@ -51,6 +52,8 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("start"))
     ends_on = models.DateField(_("end"), help_text=_("After this day the campaign stays online, marked as ended."))
     is_published = models.BooleanField(_("published"), default=False)
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     is_example = models.BooleanField(_("example data"), default=False, editable=False)
     intro = models.TextField(_("introduction"), max_length=600, help_text=_("Two or three plain sentences."))
     body = RichTextField(_("text"), blank=True)
@@ -96,6 +99,7 @@ class Campaign(models.Model):
         return reverse("campaigns:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end cannot come before the start.")})
         require_alt_text(self, "hero_image", "hero_alt")
@@ -118,7 +122,11 @@ class Campaign(models.Model):
 
     @property
     def accepts_signatures(self):
-        return self.collects_signatures and self.is_published and self.is_running
+        return self.collects_signatures and self.is_public and self.is_running
+
+    @property
+    def is_public(self):
+        return self.is_published and self.in_window()
 
     @property
     def tag(self):

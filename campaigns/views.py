@@ -19,7 +19,9 @@ from core import pagecache
 from core.forms import PublicPost, check_public_post
 from core.mail import MailNotSent
 from core.pagecache import token_page
+from core.publication import window_q
 from core.tokens import TokenError
+from network.models import Document
 from news.models import NewsPost
 
 LATEST_NAMES = 12
@@ -112,7 +114,11 @@ def campaign_detail(request, slug):
         "form": form,
         "key_dates": list(campaign.key_dates.all()),
         "faces": list(campaign.faces.filter(consent_recorded=True)),
-        "documents": list(campaign.campaigndocument_set.filter(document__published=True).select_related("document")),
+        "documents": list(
+            campaign.campaigndocument_set.filter(document__published=True)
+            .filter(window_q(Document, prefix="document__"))
+            .select_related("document")
+        ),
         "news": list(NewsPost.objects.published().filter(campaign=campaign).select_related("network")[:6]),
         "themes": list(campaign.themes.all()),
         **signature_summary(campaign),

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core.contentchecks import check_text
+from core.publication import WindowState
 from core.richtext import RichTextField
 
 
@@ -64,3 +65,36 @@ class ContentChecksAdminMixin:
     def content_checks(self, obj):
         html = "".join(getattr(obj, name) or "" for name in self.get_content_check_fields())
         return render_to_string("includes/content_checks.html", {"report": check_text(html)})
+
+
+class PublicationWindowFilter(admin.SimpleListFilter):
+    """Filter a list of content with a publication window (core/publication.py) on "gepland"/"verlopen"."""
+
+    title = _("publication window")
+    parameter_name = "venster"
+
+    def lookups(self, request, model_admin):
+        return [(state.value, state.label) for state in (WindowState.SCHEDULED, WindowState.EXPIRED)]
+
+    def queryset(self, request, queryset):
+        if self.value() == WindowState.SCHEDULED:
+            return queryset.scheduled()
+        if self.value() == WindowState.EXPIRED:
+            return queryset.expired()
+        return queryset
+
+
+class PublicationWindowAdminMixin:
+    """A column and a filter for the publication window: "Gepland" before it opens, "Verlopen" after
+    it closed. Put it before the ModelAdmin in the bases."""
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "publication_window"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), PublicationWindowFilter]
+
+    @admin.display(description=_("publication window"))
+    def publication_window(self, obj):
+        state = obj.window_state()
+        return "" if state == WindowState.LIVE else state.label

@@ -26,31 +26,42 @@ event's free seats) adds `depends_on_keys(request, key("campaign", pk))`. Code t
 such data with queryset.update() calls `content_changed()` or `key_changed()` itself.
 Pages also expire after PAGE_CACHE_SECONDS, so date-driven content ("nog 3 dagen") moves on.
 
+Publication windows (core/publication.py) open and close without anybody saving anything: a page
+is stored with the next moment a window of any content opens or closes (`next_boundary()`, kept in
+the shared cache until windowed content is saved or that moment has passed) and is stale from that
+moment on. The check is made on every hit against the clock, so it holds without a timer or a
+worker; the page's expiry, and its s-maxage for a CDN, are cut to that moment as well.
+
 Hits answer with an ETag, so a browser or CDN revalidating gets a 304 without a body.
 """
 
 import hashlib
 import logging
+import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import get_language_from_request
 
 from core.owners import follow, owner_of
+from core.publication import is_windowed, next_boundary
 
 logger = logging.getLogger(__name__)
 
 SITE = "site"
 PREFIX = "page"
 # v2: pages stored before token pages were refused (a newsletter confirmation page among them)
-# are never served after an upgrade.
-BODY_PREFIX = f"{PREFIX}:body:v2"
+# are never served after an upgrade. v3: a stored page carries the moment it goes stale.
+BODY_PREFIX = f"{PREFIX}:body:v3"
+# The next moment (seconds since the epoch) a publication window opens or closes; inf: none is set.
+WINDOWS_KEY = f"{PREFIX}:windows"
 
 
 def _no_parent(network_id):
@@ -116,7 +127,28 @@ def key_changed(kind, pk):
 def everything_changed():
     """Every stored page is stale (after a restore, an import done outside Django, ...)."""
     cache.delete(NETWORKS_KEY)
+    cache.delete(WINDOWS_KEY)
     bump(SITE)
+
+
+def windows_changed():
+    """A publication window was set or changed: the next boundary is looked up again.
+
+    Also once the transaction commits, so a value computed meanwhile from the rows as they were
+    is not kept."""
+    cache.delete(WINDOWS_KEY)
+    transaction.on_commit(lambda: cache.delete(WINDOWS_KEY))
+
+
+def _window_boundary():
+    """The next moment a publication window opens or closes (epoch seconds), None if none is set."""
+    now = time.time()
+    boundary = cache.get(WINDOWS_KEY)
+    if boundary is None or boundary <= now:
+        moment = next_boundary()
+        boundary = moment.timestamp() if moment is not None else math.inf
+        cache.set(WINDOWS_KEY, boundary, None)
+    return None if boundary == math.inf else boundary
 
 
 def depends_on(request, *networks):
@@ -193,7 +225,9 @@ def _stored_page(page_key):
     entry = found.get(page_key)
     if entry is None:
         return None
-    response, built_from = entry
+    response, built_from, stale_from = entry
+    if stale_from is not None and time.time() >= stale_from:
+        return None  # a publication window opened or closed since the page was built
     current = {scope: found.get(_generation_key(scope)) for scope in built_from}
     if None in current.values():
         current = _generations(built_from)
@@ -264,9 +298,14 @@ class PageCacheMiddleware:
             scopes += sorted(getattr(request, "_page_keys", ()))
             built_from = _generations(scopes)
             _remember_scopes(page_key, scopes)
+            stale_from = _window_boundary()
+            timeout, cdn_seconds = settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_CDN_SECONDS
+            if stale_from is not None:
+                seconds_left = max(1, math.ceil(stale_from - time.time()))
+                timeout, cdn_seconds = min(timeout, seconds_left), min(cdn_seconds, seconds_left)
             response["ETag"] = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
-            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
-            cache.set(page_key, (response, built_from), settings.PAGE_CACHE_SECONDS)
+            patch_cache_control(response, public=True, max_age=0, s_maxage=cdn_seconds)
+            cache.set(page_key, (response, built_from, stale_from), timeout)
             response["X-Page-Cache"] = "miss"
         elif response.cookies:
             patch_cache_control(response, private=True)
@@ -375,6 +414,8 @@ def _watched_apps():
 
 
 def _changed(sender, instance, **kwargs):
+    if is_windowed(sender):
+        windows_changed()
     rule = rule_for(sender)
     if rule is None:
         if sender._meta.app_label in _watched_apps():

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.actions import PublicationActions
-from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin
+from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin, PublicationWindowAdminMixin
 from core.csvexport import csv_download
 from core.revisions import RevisionsAdmin
 from events.models import Event, Registration
@@ -115,7 +115,9 @@ def _dates(dates):
 
 
 @admin.register(Event)
-class EventAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class EventAdmin(
+    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+):
     list_display = ["title", "network", "start_date", "start_time", "format_label", "status", "published", "seats"]
     list_filter = ["network", "status", "published", "registration_mode", "themes", "is_example"]
     search_fields = ["title", "intro", "place_name", "municipality"]
@@ -127,7 +129,7 @@ class EventAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, Ne
     actions = ["export_registrations", "make_series"]
     readonly_fields = ["series"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "network", "published", "is_example"]}),
+        (None, {"fields": ["title", "slug", "network", "published", "publish_at", "unpublish_at", "is_example"]}),
         (_("When"), {"fields": ["start_date", "start_time", "end_date", "end_time"]}),
         (
             _("Where"),

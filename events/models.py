@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.owners import Owner
+from core.publication import PublicationWindow, PublicationWindowQuerySet, publish_at_field, unpublish_at_field
 from core.richtext import RichTextField
 from core.tokens import new_nonce
 from network.models import Document, Network, Theme
@@ -126,9 +127,9 @@ def parse_skip_dates(text):
     return dates
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(PublicationWindowQuerySet):
     def published(self):
-        return self.filter(published=True)
+        return self.filter(published=True).in_window()
 
     def upcoming(self, now=None):
         """Events that have not ended yet (ongoing ones included), soonest first."""
@@ -159,7 +160,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(PublicationWindow, models.Model):
     owner = Owner("network", public=True)
 
     class Status(models.TextChoices):
@@ -179,6 +180,8 @@ class Event(models.Model):
     published = models.BooleanField(
         _("published"), default=True, help_text=_("Unpublished events appear nowhere on the site.")
     )
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     intro = models.CharField(
         _("short introduction"), max_length=300, help_text=_("One or two plain sentences, shown in the calendar.")
     )
@@ -438,7 +441,11 @@ class Event(models.Model):
         if not self.is_over(now):
             return "", None
         document = self.report_document
-        return self.report_text, document if document is not None and document.published else None
+        return self.report_text, document if document is not None and document.is_public else None
+
+    @property
+    def is_public(self):
+        return self.published and self.in_window()
 
     def is_over(self, now=None):
         return self.ends_at <= (now or timezone.now())
@@ -456,7 +463,7 @@ class Event(models.Model):
         """Whether the site's form takes registrations: published, taking place, not begun, deadline not passed."""
         return (
             self.has_form
-            and self.published
+            and self.is_public
             and self.status == self.Status.SCHEDULED
             and not self.has_started(now)
             and not self.deadline_passed(now)
@@ -469,7 +476,7 @@ class Event(models.Model):
     # Validation -----------------------------------------------------------------------------
 
     def clean(self):
-        errors = {}
+        errors = self.publication_window_errors()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The event cannot end before the day it starts.")
         if (self.start_time is None) != (self.end_time is None):

@@ -139,7 +139,7 @@ def _visible_event(request, slug, queryset=None):
     if queryset is None:
         queryset = Event.objects.select_related("network")
     event = get_object_or_404(queryset, slug=slug)
-    if not event.published and not can_preview(request.user, event):
+    if not event.is_public and not can_preview(request.user, event):
         raise Http404
     return event
 
@@ -165,7 +165,7 @@ def event_detail(request, slug):
         "report_text": report_text,
         "report_document": report_document,
         # An unpublished event is a staff preview (_visible_event): it shows the checks of its text.
-        "checks": None if event.published else check_text(event.description),
+        "checks": None if event.is_public else check_text(event.description),
     }
     return render(request, "events/event_detail.html", context)
 

@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
-from core.admin import ContentChecksAdminMixin
+from core.admin import ContentChecksAdminMixin, PublicationWindowAdminMixin
 from core.revisions import RevisionsAdmin
 from network.donations import DONATION_FIELDS, donation_details, notify_donation_details_changed
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
@@ -91,7 +91,9 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class PageAdmin(
+    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+):
     list_display = ["title", "network", "position", "published", "last_reviewed"]
     list_filter = ["network", "published", "themes"]
     search_fields = ["title", "intro"]
@@ -101,7 +103,7 @@ class PageAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, Net
 
 
 @admin.register(Document)
-class DocumentAdmin(RevisionsAdmin, PublicationActions, NetworkScopedAdmin):
+class DocumentAdmin(RevisionsAdmin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin):
     list_display = ["title", "network", "kind", "date", "format", "size", "published"]
     list_filter = ["network", "published", "kind", "themes"]
     search_fields = ["title", "description"]

@@ -6,8 +6,9 @@ from network.permissions import can_preview
 
 
 def document_access(request, path):
-    """A draft's file is not found, except by staff who may edit it; a published one is public."""
-    draft = Document.objects.filter(file=path, published=False).only("network_id").first()
-    if draft is None:
+    """A draft's file (or one outside its publication window) is not found, except by staff who may
+    edit it; a published one is public."""
+    document = Document.objects.filter(file=path).only("network_id", "published", "publish_at", "unpublish_at").first()
+    if document is None or document.is_public:
         return Access.PUBLIC
-    return Access.PRIVATE if can_preview(request.user, draft) else Access.HIDDEN
+    return Access.PRIVATE if can_preview(request.user, document) else Access.HIDDEN

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.owners import Owner
+from core.publication import PublicationWindow, PublicationWindowQuerySet, publish_at_field, unpublish_at_field
 from core.richtext import RichTextField
 from core.uploads import file_format, is_svg, sanitized_svg, validate_document_file
 from network.donations import validate_bic, validate_iban
@@ -192,9 +193,9 @@ class Theme(models.Model):
         return reverse("network:theme", kwargs={"slug": self.slug})
 
 
-class PageQuerySet(models.QuerySet):
+class PageQuerySet(PublicationWindowQuerySet):
     def published(self):
-        return self.filter(published=True)
+        return self.filter(published=True).in_window()
 
 
 def validate_page_slug(value):
@@ -202,7 +203,7 @@ def validate_page_slug(value):
         raise ValidationError(_("This address is taken by another part of the site; choose another slug."))
 
 
-class Page(models.Model):
+class Page(PublicationWindow, models.Model):
     owner = Owner("network", public=True)
     network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="pages")
     title = models.CharField(_("title"), max_length=150)
@@ -212,6 +213,8 @@ class Page(models.Model):
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="pages")
     position = models.PositiveSmallIntegerField(_("position in the menu"), default=0)
     published = models.BooleanField(_("published"), default=True)
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
     last_reviewed = models.DateField(_("last reviewed"), help_text=_("When someone last checked this text."))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -228,6 +231,10 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("network:page", kwargs={"network_slug": self.network.slug, "slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.published and self.in_window()
 
 
 class Partner(models.Model):
@@ -287,9 +294,9 @@ class NetworkMembership(models.Model):
         return f"{self.user} · {self.network}"
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(PublicationWindowQuerySet):
     def published(self):
-        return self.filter(published=True)
+        return self.filter(published=True).in_window()
 
     def logos(self):
         return self.filter(kind=Document.Kind.LOGO)
@@ -305,7 +312,7 @@ def document_upload_to(document, filename):
     return f"documents/{timezone.localdate():%Y}/{secrets.token_urlsafe(16)}/{filename}"
 
 
-class Document(models.Model):
+class Document(PublicationWindow, models.Model):
     owner = Owner("network", public=True)
 
     class Kind(models.TextChoices):
@@ -332,6 +339,8 @@ class Document(models.Model):
         default=False,
         help_text=_("Only published documents appear on the site and in search; their file can be downloaded."),
     )
+    publish_at = publish_at_field()
+    unpublish_at = unpublish_at_field()
 
     objects = DocumentQuerySet.as_manager()
 
@@ -353,6 +362,10 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return self.file.url
+
+    @property
+    def is_public(self):
+        return self.published and self.in_window()
 
     @property
     def format(self):

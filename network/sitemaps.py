@@ -5,6 +5,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 
 from core import sitemaps
+from core.publication import window_q
 from core.sitemaps import reverses
 from network.models import Network, Page, Theme
 
@@ -39,7 +40,9 @@ class NetworkSitemap(Sitemap):
 
     def items(self):
         networks = Network.objects.annotate(
-            pages_updated_at=Max("pages__updated_at", filter=Q(pages__published=True))
+            pages_updated_at=Max(
+                "pages__updated_at", filter=Q(pages__published=True) & window_q(Page, prefix="pages__")
+            )
         ).only("slug")
         return [(network, name) for network in networks for name in NETWORK_PAGES]
 

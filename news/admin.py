@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import PublicationActions
-from core.admin import ContentChecksAdminMixin
+from core.admin import ContentChecksAdminMixin, PublicationWindowAdminMixin
 from core.revisions import RevisionsAdmin
 from network.permissions import NetworkScopedAdmin
 from news.models import NewsLink, NewsPost
@@ -20,7 +20,9 @@ class NewsLinkInline(admin.TabularInline):
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions, NetworkScopedAdmin):
+class NewsPostAdmin(
+    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+):
     list_display = ["title", "network", "status", "publish_at", "is_public", "preview_link"]
     list_filter = ["network", "status", "themes"]
     search_fields = ["title", "lead"]
@@ -36,6 +38,7 @@ class NewsPostAdmin(RevisionsAdmin, ContentChecksAdminMixin, PublicationActions,
         "slug",
         "status",
         "publish_at",
+        "unpublish_at",
         "lead",
         "body",
         "hero_image",

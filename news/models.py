@@ -15,14 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.owners import Owner
+from core.publication import PublicationWindow, PublicationWindowQuerySet, unpublish_at_field
 from core.richtext import RichTextField
 from network.models import Document, Network, Theme
 
 
-class NewsPostQuerySet(models.QuerySet):
+class NewsPostQuerySet(PublicationWindowQuerySet):
     def published(self):
-        """Posts the public may see: published, and their time has come."""
-        return self.filter(status=NewsPost.Status.PUBLISHED, publish_at__lte=timezone.now())
+        """Posts the public may see: published, and inside their window (their time has come, and not gone)."""
+        return self.filter(status=NewsPost.Status.PUBLISHED).in_window()
 
     def public_years(self):
         """The years with public news, newest first (read from the `newspost_public_year` index)."""
@@ -35,7 +36,7 @@ class NewsPostQuerySet(models.QuerySet):
         )
 
 
-class NewsPost(models.Model):
+class NewsPost(PublicationWindow, models.Model):
     owner = Owner("network", public=True)
 
     class Status(models.TextChoices):
@@ -59,6 +60,7 @@ class NewsPost(models.Model):
         default=timezone.now,
         help_text=_("A time in the future schedules the post: it appears by itself at that time."),
     )
+    unpublish_at = unpublish_at_field()
     lead = models.TextField(_("lead"), max_length=500, help_text=_("Two or three plain sentences: the essence."))
     body = RichTextField(_("text"))
     hero_image = image_field(_("image"), upload_to="news/", size_prefix="hero")
@@ -111,13 +113,14 @@ class NewsPost(models.Model):
         return reverse("news:detail", kwargs={"year": year, "slug": self.slug})
 
     def clean(self):
+        super().clean()
         require_alt_text(self, "hero_image", "hero_alt")
         if self.campaign_id and self.network_id and self.campaign.network_id != self.network_id:
             raise ValidationError({"campaign": _("Choose a campaign of the post's own network.")})
 
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        return self.status == self.Status.PUBLISHED and self.in_window()
 
 
 class NewsLink(models.Model):

@@ -415,9 +415,9 @@ def validate_issue_content(mailing_list, news_posts, events, campaigns=()):
     errors = {}
     if any(post.network_id != mailing_list.network_id or not post.is_public for post in news_posts):
         errors["news_posts"] = _("Choose published news posts of the list's own network.")
-    if any(event.network_id != mailing_list.network_id or not event.published for event in events):
+    if any(event.network_id != mailing_list.network_id or not event.is_public for event in events):
         errors["events"] = _("Choose published events of the list's own network.")
-    if any(campaign.network_id != mailing_list.network_id or not campaign.is_published for campaign in campaigns):
+    if any(campaign.network_id != mailing_list.network_id or not campaign.is_public for campaign in campaigns):
         errors["campaigns"] = _("Choose published campaigns of the list's own network.")
     if errors:
         raise ValidationError(errors)

@@ -18,10 +18,10 @@ from redirects.models import Redirect
 # The models whose objects have a public address of their own, each with the rule saying
 # whether the public can reach an object (its address is worth keeping).
 TRACKED = {
-    "network.Page": lambda page: page.published,
+    "network.Page": lambda page: page.is_public,
     "news.NewsPost": lambda post: post.is_public,
-    "events.Event": lambda event: event.published,
-    "campaigns.Campaign": lambda campaign: campaign.is_published,
+    "events.Event": lambda event: event.is_public,
+    "campaigns.Campaign": lambda campaign: campaign.is_public,
     "associations.Association": lambda association: association.is_active,
 }
 

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from associations.models import Association, AssociationMembership
+from associations.models import Association, AssociationMembership, Story
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
 from linkcheck.models import Link, LinkUse
@@ -173,6 +173,20 @@ class AssociationFactory(DjangoModelFactory):
     municipality = "Puurs"
     postcode = "2870"
     intro = "Kort"
+
+
+class StoryFactory(DjangoModelFactory):
+    """A published "Vereniging in beeld" story of an active association."""
+
+    class Meta:
+        model = Story
+
+    association = factory.SubFactory(AssociationFactory)
+    title = factory.Sequence(lambda number: f"Verhaal {number}")
+    slug = factory.LazyAttribute(lambda story: slugify_title(story.title))
+    quote = "Hier worden we gehoord"
+    body = "<p>Tekst</p>"
+    date = datetime.date(2026, 2, 1)
 
 
 # Campaigns ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ MODEL_FACTORIES = [
     factories.PartnerFactory,
     factories.NewsPostFactory,
     factories.AssociationFactory,
+    factories.StoryFactory,
     factories.CampaignFactory,
     factories.SignatureFactory,
     factories.EventFactory,
