@@ -315,3 +315,34 @@ def test_every_change_form_of_public_content_shows_its_preview_and_versions(clie
         versions = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_revisions", args=[obj.pk])
         assert f'href="{versions}"' in page, label
         assert "Het voorbeeld delen" in page, label
+
+
+def test_a_share_link_opens_in_a_session_without_the_second_factor(client, networks):
+    """Public by its token: a half-signed-in staff member (no authenticator app yet) reads it too,
+    while the staff preview sends them to set the app up."""
+    own, _other = networks
+    post = NewsPostFactory(network=own, title="Onze werking")
+    link = ShareLinkFactory(shared=post)
+    client.force_login(StaffFactory(role=Role.NETWORK_EDITOR, networks=[own], mfa=False))
+    response = client.get(share_url(link))
+    assert response.status_code == 200 and "Onze werking" in response.content.decode()
+    response = client.get(preview_path(post))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_the_share_panel_costs_the_same_queries_whatever_the_number_of_links(client, networks):
+    """The panel lists the links with their makers in one query."""
+    own, _other = networks
+    post = NewsPostFactory(network=own)
+    editor = StaffFactory(role=Role.NETWORK_EDITOR, networks=[own])
+    client.force_login(editor)
+    ShareLinkFactory(shared=post, created_by=editor)
+    client.get(change_url(post))
+    with CaptureQueriesContext(connection) as one:
+        client.get(change_url(post))
+    for _number in range(4):
+        ShareLinkFactory(shared=post, created_by=StaffFactory(role=Role.NETWORK_EDITOR, networks=[own]))
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(change_url(post)).content.decode()
+    assert page.count('form="share-revoke" name="link"') == 5
+    assert len(five) == len(one)
