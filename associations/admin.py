@@ -26,6 +26,7 @@ from associations.resources import AssociationResource
 from audit.actions import PublicationActions
 from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin, PublicationWindowAdminMixin
 from core.revisions import RevisionsAdmin
+from network.sharing import PreviewAdminMixin
 
 
 class ActivityInline(admin.TabularInline):
@@ -95,7 +96,9 @@ class ProfileChangeInline(NoAddOrChangeAdminMixin, admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(RevisionsAdmin, ContentChecksAdminMixin, ImportExportModelAdmin, AssociationScopedAdmin):
+class AssociationAdmin(
+    PreviewAdminMixin, RevisionsAdmin, ContentChecksAdminMixin, ImportExportModelAdmin, AssociationScopedAdmin
+):
     resource_classes = [AssociationResource]
     list_display = ["name", "municipality", "province", "network", "is_active", "updated_at"]
     list_filter = ["network", "province", "is_active", "is_example", "themes"]
@@ -157,7 +160,12 @@ class AssociationAdmin(RevisionsAdmin, ContentChecksAdminMixin, ImportExportMode
 
 @admin.register(Story)
 class StoryAdmin(
-    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, AssociationScopedAdmin
+    PreviewAdminMixin,
+    RevisionsAdmin,
+    ContentChecksAdminMixin,
+    PublicationWindowAdminMixin,
+    PublicationActions,
+    AssociationScopedAdmin,
 ):
     association_path = "association__"
     list_display = ["title", "association", "date", "published"]

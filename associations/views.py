@@ -162,20 +162,26 @@ def association_map(request):
 def association_detail(request, slug):
     """An active association's profile: opening hours, activities, contact, address, photos, themes, stories
     and news."""
-    now = timezone.localtime()
-    association = get_object_or_404(
-        Association.objects.active()
-        .select_related("network")
-        .prefetch_related(
-            "opening_hours",
-            hours.upcoming_closures(now.date()),
-            "activities",
-            "photos",
-            "themes",
-            Prefetch("stories", queryset=Story.objects.published(), to_attr="published_stories"),
-        ),
-        slug=slug,
+    association = get_object_or_404(profile_associations(Association.objects.active()), slug=slug)
+    return render_association(request, association)
+
+
+def profile_associations(queryset=None):
+    """Associations with everything their profile shows."""
+    queryset = Association.objects.all() if queryset is None else queryset
+    return queryset.select_related("network").prefetch_related(
+        "opening_hours",
+        hours.upcoming_closures(timezone.localdate()),
+        "activities",
+        "photos",
+        "themes",
+        Prefetch("stories", queryset=Story.objects.published(), to_attr="published_stories"),
     )
+
+
+def render_association(request, association, preview=None):
+    """An association's profile; `preview` (core/previews.py) marks it as a preview."""
+    now = timezone.localtime()
     news = NewsPost.objects.published().filter(associations=association).select_related("network")[:5]
     return render(
         request,
@@ -188,6 +194,7 @@ def association_detail(request, slug):
             "week": hours.week(association),
             "closures": hours.closures_text(association),
             "json_ld": script_json(organization_json_ld(request, association)),
+            "preview": preview,
         },
     )
 
@@ -203,7 +210,12 @@ def story_list(request):
 def story_detail(request, slug):
     """One published story of an association, in the words of its members."""
     story = get_object_or_404(Story.objects.published().select_related("association"), slug=slug)
-    return render(request, "associations/story_detail.html", {"story": story})
+    return render_story(request, story)
+
+
+def render_story(request, story, preview=None):
+    """A story's page; `preview` (core/previews.py) marks it as a preview."""
+    return render(request, "associations/story_detail.html", {"story": story, "preview": preview})
 
 
 def open_data_rows(request):

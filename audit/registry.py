@@ -61,6 +61,8 @@ AUDITED = [
     ),
     Audited("news.NewsLink"),
     Audited("network.NetworkMembership"),
+    # A preview's share link made or revoked (network/sharing.py): who let whom read what, until when.
+    Audited("network.ShareLink"),
     Audited(
         "associations.Association",
         exclude=("updated_at",),

@@ -14,6 +14,7 @@ from core.csvexport import csv_download
 from core.revisions import RevisionsAdmin
 from network.models import Document
 from network.permissions import NetworkScopedAdmin, network_ids
+from network.sharing import PreviewAdminMixin
 from privacy.admin import PersonalDataActionMixin
 
 SIGNATURE_HEADER = [
@@ -72,7 +73,12 @@ class CampaignDocumentInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(
-    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+    PreviewAdminMixin,
+    RevisionsAdmin,
+    ContentChecksAdminMixin,
+    PublicationWindowAdminMixin,
+    PublicationActions,
+    NetworkScopedAdmin,
 ):
     list_display = ["title", "network", "starts_on", "ends_on", "status_label", "is_published", "signature_link"]
     list_filter = ["network", "is_published", "themes"]

@@ -99,8 +99,6 @@ def _post_signature(request, campaign, form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign_detail(request, slug):
     campaign = _campaign(slug)
-    pagecache.depends_on(request, campaign.network)
-    pagecache.depends_on_keys(request, pagecache.key("campaign", campaign.pk))
     form = SignatureForm()
     status = 200
     if request.method == "POST":
@@ -108,10 +106,18 @@ def campaign_detail(request, slug):
         status = _post_signature(request, campaign, form)
         if status is None:
             return redirect("campaigns:thanks", slug=campaign.slug)
+    return render_campaign(request, campaign, form=form, status=status)
+
+
+def render_campaign(request, campaign, preview=None, *, form=None, status=200):
+    """A campaign's page with its signature form; `preview` (core/previews.py) marks it as a preview."""
+    pagecache.depends_on(request, campaign.network)
+    pagecache.depends_on_keys(request, pagecache.key("campaign", campaign.pk))
     context = {
+        "preview": preview,
         "campaign": campaign,
         "network": campaign.network,
-        "form": form,
+        "form": form or SignatureForm(),
         "key_dates": list(campaign.key_dates.all()),
         "faces": list(campaign.faces.filter(consent_recorded=True)),
         "documents": list(

@@ -44,6 +44,8 @@ OPEN_VIEWS = frozenset(
         "account_reset_password_done",
         "account_reset_password_from_key",
         "account_reset_password_from_key_done",
+        # A preview's share link: public by its token, whatever session the browser holds.
+        "network:shared_preview",
         # Public files the pages above load: a network's house style and (in development) media.
         "network:stylesheet",
         "media",

@@ -12,6 +12,7 @@ from events.models import Event, Registration
 from events.registrations import notify_status_change, promote_waiting
 from events.series import sync_series
 from network.permissions import NetworkScopedAdmin
+from network.sharing import PreviewAdminMixin
 from privacy.admin import PersonalDataActionMixin
 
 
@@ -116,7 +117,12 @@ def _dates(dates):
 
 @admin.register(Event)
 class EventAdmin(
-    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+    PreviewAdminMixin,
+    RevisionsAdmin,
+    ContentChecksAdminMixin,
+    PublicationWindowAdminMixin,
+    PublicationActions,
+    NetworkScopedAdmin,
 ):
     list_display = ["title", "network", "start_date", "start_time", "format_label", "status", "published", "seats"]
     list_filter = ["network", "status", "published", "registration_mode", "themes", "is_example"]

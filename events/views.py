@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import pagecache
-from core.contentchecks import check_text
+from core import pagecache, previews
 from core.forms import PublicPost, check_public_post
 from core.listing import paginate, script_json
 from core.pagecache import token_page
@@ -144,12 +143,22 @@ def _visible_event(request, slug, queryset=None):
     return event
 
 
+def detail_events():
+    return Event.objects.select_related("network", "report_document").prefetch_related("themes")
+
+
 @require_safe
 def event_detail(request, slug):
-    """One event: when, where, how to take part, access, and registration."""
-    event = _visible_event(
-        request, slug, Event.objects.select_related("network", "report_document").prefetch_related("themes")
-    )
+    """One event: when, where, how to take part, access, and registration. An unpublished one is its
+    preview, for staff of its network (core/previews.py)."""
+    event = _visible_event(request, slug, detail_events())
+    if not event.is_public:
+        return previews.respond(request, event, shared=False)
+    return render_event(request, event)
+
+
+def render_event(request, event, preview=None):
+    """An event's page; `preview` (core/previews.py) marks it as a preview."""
     report_text, report_document = event.report()
     # The free seats change with registrations, which change no other page (network/pagecache_rules.py).
     pagecache.depends_on_keys(request, pagecache.key("event", event.pk))
@@ -164,8 +173,7 @@ def event_detail(request, slug):
         "is_over": event.is_over(),
         "report_text": report_text,
         "report_document": report_document,
-        # An unpublished event is a staff preview (_visible_event): it shows the checks of its text.
-        "checks": None if event.is_public else check_text(event.description),
+        "preview": preview,
     }
     return render(request, "events/event_detail.html", context)
 

@@ -12,6 +12,7 @@ from network.donations import DONATION_FIELDS, donation_details, notify_donation
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from network.permissions import NetworkScopedAdmin
 from network.readability import checked_texts
+from network.sharing import PreviewAdminMixin
 
 admin.site.site_header = _("Site management")
 admin.site.site_title = _("Site management")
@@ -92,7 +93,12 @@ class ThemeAdmin(admin.ModelAdmin):
 
 @admin.register(Page)
 class PageAdmin(
-    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+    PreviewAdminMixin,
+    RevisionsAdmin,
+    ContentChecksAdminMixin,
+    PublicationWindowAdminMixin,
+    PublicationActions,
+    NetworkScopedAdmin,
 ):
     list_display = ["title", "network", "position", "published", "last_reviewed"]
     list_filter = ["network", "published", "themes"]

@@ -370,3 +370,54 @@ class Document(PublicationWindow, models.Model):
     @property
     def format(self):
         return file_format(self.file.name)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        from django.contrib.contenttypes.models import ContentType
+
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def active(self, now=None):
+        """Links that still open their preview: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ShareLink(models.Model):
+    """A time-limited link to the preview of one object, for a colleague without an account
+    (network/sharing.py). The link carries this row's id, signed; revoking or expiring the row ends it."""
+
+    # Shows nothing on public pages: a link changes no cached page.
+    owner = Owner("network", public=False)
+
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="share_links"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("kind of content"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="sharelink_object")]
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self):
+        return _("Share link %(id)s") % {"id": self.pk}
+
+    def is_active(self, now=None):
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

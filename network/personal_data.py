@@ -1,10 +1,10 @@
-"""Personal data in the networks app: staff's network memberships and a network's
-contact address (see core/personaldata.py)."""
+"""Personal data in the networks app: staff's network memberships, the preview share links they made
+and a network's contact address (see core/personaldata.py)."""
 
 from django.utils.translation import gettext_lazy
 
 from core import personaldata
-from core.personaldata import KEPT, Kind, UserOwnedKind, describe
+from core.personaldata import ERASED, KEPT, Kind, UserOwnedKind, describe
 from network.models import Network
 
 
@@ -17,6 +17,21 @@ class NetworkMemberships(UserOwnedKind):
 
     def export(self, membership):
         return describe(membership, "network")
+
+
+class ShareLinksMade(UserOwnedKind):
+    """The preview share links a staff member made: erased (a link is short-lived and revocable anyway)."""
+
+    key = "network.sharelink"
+    label = gettext_lazy("Preview share links you made")
+    models = ("network.ShareLink",)
+    order = 61
+    outcome = ERASED
+    history_is_personal = False
+    user_field = "created_by"
+
+    def export(self, link):
+        return describe(link, "network", "created_at", "expires_at", "revoked_at")
 
 
 class NetworkContacts(Kind):
@@ -43,4 +58,4 @@ class NetworkContacts(Kind):
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    personaldata.register(NetworkMemberships, NetworkContacts)
+    personaldata.register(NetworkMemberships, ShareLinksMade, NetworkContacts)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from network import donation_views, views
+from network import donation_views, sharing, views
 
 app_name = "network"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("themas/", views.theme_list, name="theme_list"),
     path("themas/<slug:slug>/", views.theme_detail, name="theme"),
     path("documenten/", views.document_list, name="document_list"),
+    # Previews of every kind of public content (core/previews.py), for staff and by share link.
+    path("voorbeeld/gedeeld/<str:token>/", sharing.shared_preview, name="shared_preview"),
+    path("voorbeeld/<str:label>/<int:pk>/", sharing.staff_preview, name="preview"),
 ]

@@ -51,8 +51,13 @@ def page_detail(request, network_slug, slug):
         network__slug=network_slug,
         slug=slug,
     )
+    return render_page(request, page)
+
+
+def render_page(request, page, preview=None):
+    """A content page; `preview` (core/previews.py) marks it as a preview."""
     pagecache.depends_on(request, page.network)
-    return render(request, "network/page_detail.html", {"page": page, "network": page.network})
+    return render(request, "network/page_detail.html", {"page": page, "network": page.network, "preview": preview})
 
 
 @require_safe

@@ -9,6 +9,7 @@ from audit.actions import PublicationActions
 from core.admin import ContentChecksAdminMixin, PublicationWindowAdminMixin
 from core.revisions import RevisionsAdmin
 from network.permissions import NetworkScopedAdmin
+from network.sharing import PreviewAdminMixin
 from news.models import NewsLink, NewsPost
 
 
@@ -21,7 +22,12 @@ class NewsLinkInline(admin.TabularInline):
 
 @admin.register(NewsPost)
 class NewsPostAdmin(
-    RevisionsAdmin, ContentChecksAdminMixin, PublicationWindowAdminMixin, PublicationActions, NetworkScopedAdmin
+    PreviewAdminMixin,
+    RevisionsAdmin,
+    ContentChecksAdminMixin,
+    PublicationWindowAdminMixin,
+    PublicationActions,
+    NetworkScopedAdmin,
 ):
     list_display = ["title", "network", "status", "publish_at", "is_public", "preview_link"]
     list_filter = ["network", "status", "themes"]

@@ -1,18 +1,14 @@
-"""The news: a filtered list, one post with its neighbours, and a preview of drafts for staff."""
+"""The news: a filtered list, one post with its neighbours (also as a preview, news/previews.py)."""
 
-from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core.contentchecks import check_text
 from core.listing import paginate, script_json
 from network.models import Document
-from network.permissions import can_preview
+from network.sharing import staff_preview
 from news.forms import NewsFilterForm
 from news.models import NewsPost
 
@@ -33,7 +29,8 @@ def news_list(request):
     )
 
 
-def _render_post(request, post, preview=False, checks=None):
+def render_post(request, post, preview=None):
+    """A post's page; `preview` (core/previews.py) marks it as a preview."""
     public = NewsPost.objects.published().select_related("network")
     related = list(
         public.filter(network=post.network, themes__in=post.themes.all()).exclude(pk=post.pk).distinct()[:3]
@@ -63,7 +60,6 @@ def _render_post(request, post, preview=False, checks=None):
         "absolute_url": absolute,
         "structured_data": script_json(structured),
         "preview": preview,
-        "checks": checks,
     }
     return render(request, "news/news_detail.html", context)
 
@@ -81,18 +77,9 @@ def news_detail(request, year, slug):
     )
     if timezone.localtime(post.publish_at).year != year:
         raise Http404
-    return _render_post(request, post)
+    return render_post(request, post)
 
 
-@never_cache
-@staff_member_required
 def news_preview(request, pk):
-    """Staff see a draft or scheduled post as it will look, if it belongs to one of their networks, with
-    the content checks of its text."""
-    post = get_object_or_404(
-        NewsPost.objects.select_related("network").prefetch_related("themes", "links", "attachments", "associations"),
-        pk=pk,
-    )
-    if not can_preview(request.user, post):
-        raise PermissionDenied
-    return _render_post(request, post, preview=not post.is_public, checks=check_text(post.body))
+    """The admin's "view on site" of a post: the staff preview every kind of content shares."""
+    return staff_preview(request, "news.newspost", pk)

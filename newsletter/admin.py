@@ -26,6 +26,7 @@ from core.admin import NoAddOrChangeAdminMixin, ReadOnlyAdminMixin
 from core.csvexport import csv_download
 from core.revisions import RevisionsAdmin
 from network.permissions import NetworkScopedAdmin, network_ids
+from network.sharing import PreviewAdminMixin
 from news.models import NewsPost
 from newsletter import drafting, numbers, sending, subscribing
 from newsletter.models import (
@@ -274,7 +275,7 @@ class DraftFromContentForm(forms.Form):
 
 
 @admin.register(Issue)
-class IssueAdmin(RevisionsAdmin, NetworkScopedAdmin):
+class IssueAdmin(PreviewAdminMixin, RevisionsAdmin, NetworkScopedAdmin):
     form = IssueForm
     change_form_template = "newsletter/admin/issue_change_form.html"
     change_list_template = "newsletter/admin/issue_change_list.html"
@@ -301,9 +302,11 @@ class IssueAdmin(RevisionsAdmin, NetworkScopedAdmin):
         return [*self.fields, *self.readonly_fields]
 
     def get_readonly_fields(self, request, obj=None):
+        # The mixins' read-only parts (the share panel) come from super().
+        mixins = [name for name in super().get_readonly_fields(request, obj) if name not in self.readonly_fields]
         if obj is not None and not obj.is_draft:
-            return self.get_fields(request, obj)
-        return self.readonly_fields
+            return [*self.get_fields(request, obj), *mixins]
+        return [*self.readonly_fields, *mixins]
 
     def get_queryset(self, request):
         counts = {

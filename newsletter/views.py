@@ -235,7 +235,12 @@ def issue_detail(request, network_slug, pk):
     )
     if request.method == "GET":
         numbers.count_view(issue)
-    return render(request, "newsletter/issue_detail.html", issue_content(issue))
+    return render_issue(request, issue)
+
+
+def render_issue(request, issue, preview=None):
+    """An issue's web version; `preview` (core/previews.py) marks it as a preview (and counts no view)."""
+    return render(request, "newsletter/issue_detail.html", {**issue_content(issue), "preview": preview})
 
 
 @never_cache

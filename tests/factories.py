@@ -25,7 +25,7 @@ from associations.models import Association, AssociationMembership, Story
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
 from linkcheck.models import Link, LinkUse
-from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
+from network.models import Document, Network, NetworkMembership, Page, Partner, ShareLink, Theme
 from news.models import NewsPost
 from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Issue, MailingList, Subscriber, Subscription
 from tests.helpers import with_mfa
@@ -176,7 +176,7 @@ class AssociationFactory(DjangoModelFactory):
 
 
 class StoryFactory(DjangoModelFactory):
-    """A published "Vereniging in beeld" story of an active association."""
+    """A published story ("Vereniging in beeld") of a new association unless `association` says otherwise."""
 
     class Meta:
         model = Story
@@ -185,8 +185,8 @@ class StoryFactory(DjangoModelFactory):
     title = factory.Sequence(lambda number: f"Verhaal {number}")
     slug = factory.LazyAttribute(lambda story: slugify_title(story.title))
     quote = "Hier worden we gehoord"
-    body = "<p>Tekst</p>"
-    date = datetime.date(2026, 2, 1)
+    body = "<p>Ons verhaal</p>"
+    date = datetime.date(2026, 3, 1)
 
 
 # Campaigns ------------------------------------------------------------------------------------
@@ -335,6 +335,23 @@ class IssueFactory(DjangoModelFactory):
     mailing_list = factory.SubFactory(MailingListFactory)
     subject = "Nieuws uit het netwerk"
     intro = "Een eerste alinea.\n\nEen tweede alinea."
+
+
+class ShareLinkFactory(DjangoModelFactory):
+    """A share link to the preview of `shared` (a draft news post unless given), made by `created_by`,
+    working 7 days from now."""
+
+    class Meta:
+        model = ShareLink
+        exclude = ["shared"]
+
+    shared = factory.SubFactory(NewsPostFactory)
+    network_id = factory.LazyAttribute(lambda link: type(link.shared).owner.network_id(link.shared))
+    content_type = factory.LazyAttribute(lambda link: ContentType.objects.get_for_model(link.shared))
+    object_id = factory.LazyAttribute(lambda link: link.shared.pk)
+    created_by = factory.SubFactory(SuperuserFactory)
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda link: link.created_at + datetime.timedelta(days=7))
 
 
 # Link check -----------------------------------------------------------------------------------

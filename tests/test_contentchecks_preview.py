@@ -1,4 +1,4 @@
-"""The content checks on the staff previews (news, events): a box only there, never on a public page,
+"""The content checks on the staff previews (core/previews.py): a box only there, never on a public page,
 and never computed for one."""
 
 import datetime
@@ -39,8 +39,7 @@ def no_checks(monkeypatch):
     def refuse(html):
         raise AssertionError("content checks computed on a public page")
 
-    monkeypatch.setattr("news.views.check_text", refuse)
-    monkeypatch.setattr("events.views.check_text", refuse)
+    monkeypatch.setattr("core.previews.check_text", refuse)
 
 
 def test_the_news_preview_shows_the_checks(client, editor, network):

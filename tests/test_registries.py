@@ -1,7 +1,8 @@
 """One way to register, for every app: its AppConfig.ready() calls the `register()` of its own
-search.py, sections.py, sitemaps.py and personal_data.py, which add to core's registries
-(core/search.py, core/home.py, core/sitemaps.py, core/personaldata.py) only what belongs to
-that app. Nothing registers when a module is imported, and no app registers another's entries.
+search.py, sections.py, sitemaps.py, personal_data.py, revisions.py and previews.py, which add to
+core's registries (core/search.py, core/home.py, core/sitemaps.py, core/personaldata.py,
+core/previews.py) only what belongs to that app. Nothing registers when a module is imported, and no
+app registers another's entries.
 """
 
 import ast
@@ -10,11 +11,11 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from core import home, personaldata, sitemaps
+from core import home, personaldata, previews, sitemaps
 from core import search as site_search
 from tests.helpers import project_apps
 
-REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data", "revisions"]
+REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data", "revisions", "previews"]
 # The privacy app covers the personal data held by the other projects' apps (Django's accounts,
 # sessions and admin log, allauth, django-auditlog, django-tasks).
 COVERS_OTHER_PROJECTS = "privacy"
@@ -90,6 +91,8 @@ def empty(monkeypatch):
     monkeypatch.setattr(home, "THEME_SECTIONS", [])
     monkeypatch.setattr(sitemaps, "SITEMAPS", {})
     monkeypatch.setattr(personaldata, "_KINDS", {})
+    monkeypatch.setattr(previews, "_RENDERERS", {})
+    monkeypatch.setattr(previews, "_QUERYSETS", {})
 
 
 @pytest.fixture
@@ -104,6 +107,7 @@ def snapshot():
         "theme": list(home.THEME_SECTIONS),
         "sitemaps": list(sitemaps.SITEMAPS.items()),
         "personal data": sorted(personaldata._KINDS),  # erasure runs them in their own order
+        "previews": sorted(previews._RENDERERS),
     }
 
 
@@ -126,6 +130,7 @@ def registered_entries():
         for kind in personaldata._KINDS.values()
         for label in kind.models
     ]
+    entries += [(f"preview:{label}", label.split(".")[0]) for label in previews.registered_models()]
     return entries
 
 

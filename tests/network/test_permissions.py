@@ -356,3 +356,42 @@ def test_revisions_answer_like_the_change_page(client, world, role, model, side)
     obj.refresh_from_db()
     assert getattr(obj, title_field) == ("Eerste" if may_change else "Tweede")
     assert Version.objects.get_for_object(obj).count() == (3 if may_change else 2)
+
+
+PREVIEWED_MODELS = ["page", "newspost"]
+VISITORS = ["no_staff", "anonymous"]
+
+
+@pytest.mark.parametrize("role", [*ROLES, *VISITORS])
+@pytest.mark.parametrize("model", PREVIEWED_MODELS)
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_previews_and_share_links_follow_the_network(client, world, role, model, side):
+    """The staff preview (network/sharing.py) and making or revoking a share link: staff who may view the
+    object in the admin, for their own networks; 403 for other staff, the sign-in for everybody else."""
+    from network.models import ShareLink
+    from tests.factories import ShareLinkFactory, UserFactory
+    from tests.helpers import with_mfa
+
+    obj = world[side][model]
+    if role == "no_staff":
+        client.force_login(with_mfa(UserFactory()))  # past the second factor: the view itself refuses
+    elif role != "anonymous":
+        client.force_login(world["users"][role])
+    allowed = role in ROLES and "view" in ROLES[role][model] and (side == "own" or role == "superuser")
+    refused = 403 if role in ROLES else 302  # visitors go to the sign-in
+    preview = client.get(reverse("network:preview", args=[obj._meta.label_lower, obj.pk]))
+    assert preview.status_code == (200 if allowed else refused)
+    if refused == 302 and not allowed:
+        assert "/login/" in preview["Location"]
+
+    share = reverse(f"admin:{app_label(model)}_{model}_share", args=[obj.pk])
+    response = client.post(share, {"days": "7"})
+    assert response.status_code == (302 if allowed else refused)
+    assert ShareLink.objects.filter(object_id=obj.pk).exists() == allowed
+
+    link = ShareLinkFactory(shared=obj, created_by=world["users"]["superuser"])
+    revoke = reverse(f"admin:{app_label(model)}_{model}_share_revoke", args=[obj.pk])
+    response = client.post(revoke, {"link": link.pk})
+    assert response.status_code == (302 if allowed else refused)
+    link.refresh_from_db()
+    assert (link.revoked_at is not None) == allowed

@@ -180,6 +180,8 @@ ROUTES = [
     "/nieuwsbrief/archief/{slug}/{pk}/",
     "/nieuws/voorbeeld/{pk}/",
     "/nieuwsbrief/voorbeeld/{pk}/",
+    "/voorbeeld/{other}/{pk}/",
+    "/voorbeeld/gedeeld/{slug}/",
     "/media/{other}",
 ]
 
