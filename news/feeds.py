@@ -91,7 +91,7 @@ class NewsFeed(Feed):
     def items(self, selection):
         posts = NewsPost.objects.published().select_related("network").prefetch_related("themes")
         if selection.network:
-            posts = posts.filter(network=selection.network)
+            posts = posts.filter(selection.network.with_regional_networks())
         if selection.theme:
             posts = posts.filter(themes=selection.theme)
         return posts[:ITEMS]
