@@ -15,10 +15,11 @@ from campaigns.signing import (
     send_signature_mail,
     signature_for_token,
 )
-from core import pagecache
+from core import pagecache, sites
 from core.forms import PublicPost, check_public_post
 from core.mail import MailNotSent
 from core.pagecache import token_page
+from core.sites import list_query
 from core.tokens import TokenError
 from news.models import NewsPost
 
@@ -27,7 +28,7 @@ TALLY_PLACES = 15
 
 
 def campaign_list(request):
-    form = CampaignFilterForm(request.GET or None)
+    form = CampaignFilterForm(list_query(request), request=request)
     campaigns, status = form.apply(
         Campaign.objects.published()
         .select_related("network")
@@ -99,6 +100,7 @@ def campaign_detail(request, slug):
     campaign = _campaign(slug)
     pagecache.depends_on(request, campaign.network)
     pagecache.depends_on_keys(request, pagecache.key("campaign", campaign.pk))
+    sites.canonical(request, campaign.network)
     form = SignatureForm()
     status = 200
     if request.method == "POST":

@@ -33,6 +33,7 @@ from core.listing import paginate
 from core.richtext import RichTextField
 from core.searchindex import CONFIG as SEARCH_CONFIG
 from core.searchindex import StoredVector
+from core.sites import list_query
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -392,7 +393,7 @@ def run_search(request, query, selected="", network=None):
 @require_safe
 def search(request):
     """Search every registered kind of public content; `?soort=` shows one kind, paginated."""
-    form = SearchForm(request.GET or None)
+    form = SearchForm(list_query(request))
     context = {"form": form, "query": "", "groups": [], "selected": None}
     if form.is_bound and not form.is_valid():
         return render(request, "network/search.html", context, status=400)

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import pagecache
+from core import pagecache, sites
 from core.contentchecks import check_text
 from core.forms import PublicPost, check_public_post
 from core.listing import paginate, script_json
 from core.pagecache import token_page
+from core.sites import ALL_NETWORKS, list_query
 from core.tokens import TokenError, TokenExpired
 from events import ical
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
@@ -66,7 +67,7 @@ def _this_year():
 @require_safe
 def event_list(request):
     """Upcoming events of every network, soonest first, by month; filtered by network, theme and format."""
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(list_query(request), request=request)
     events, status = form.apply(_public_events().upcoming())
     page = paginate(request, events, PER_PAGE)
     context = {
@@ -84,13 +85,15 @@ def _feed_query(form):
     if not form.is_bound or form.errors:
         return ""
     chosen = {key: form.cleaned_data[key].slug for key in ("netwerk", "thema") if form.cleaned_data[key]}
+    if "netwerk" in form.data and "netwerk" not in chosen:
+        chosen["netwerk"] = ALL_NETWORKS  # on a network's own domain the feed without it is that network's
     return urlencode(chosen)
 
 
 @require_safe
 def event_archive(request):
     """Events that are over, the latest first, by month."""
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(list_query(request), request=request)
     events, status = form.apply(_public_events().past())
     page = paginate(request, events, PER_PAGE)
     context = {"form": form, "page": page, "months": by_month(page.object_list), "this_year": _this_year()}
@@ -104,7 +107,7 @@ def event_year(request, year):
     if not FIRST_YEAR <= year <= last_year:
         message = _("The calendar covers the years %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": last_year}
         return render(request, "events/not_found.html", {"message": message}, status=404)
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(list_query(request), request=request)
     events, status = form.apply(_public_events().in_year(year))
     grouped = dict(by_month(events))
     first_day = datetime.date(year, 1, 1)
@@ -151,6 +154,7 @@ def event_detail(request, slug):
         request, slug, Event.objects.select_related("network", "report_document").prefetch_related("themes")
     )
     report_text, report_document = event.report()
+    sites.canonical(request, event.network)
     # The free seats change with registrations, which change no other page (network/pagecache_rules.py).
     pagecache.depends_on_keys(request, pagecache.key("event", event.pk))
     context = {
@@ -190,7 +194,7 @@ def event_ics(request, slug):
 @require_safe
 def calendar_feed(request):
     """Every event (of a network, of a theme) as an iCal feed to subscribe to; the past year included."""
-    form = FeedFilterForm(request.GET or None)
+    form = FeedFilterForm(list_query(request), request=request)
     if form.is_bound and not form.is_valid():
         problems = [f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
         message = _("This calendar feed does not exist.") + "\n" + "\n".join(problems) + "\n"

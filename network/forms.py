@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import sites
+from core.sites import ALL_NETWORKS
 from network.models import Document, Network, Theme
-
-ALL_NETWORKS = "alle"
 
 
 class NetworkField(forms.ModelChoiceField):
@@ -34,8 +34,15 @@ class ListFilterForm(forms.Form):
         Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
     )
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
     def filter(self, queryset):
         data = self.cleaned_data
+        if self.request is not None:
+            # The list of one network is canonical on its own domain, when it has one (core/sites.py).
+            sites.canonical(self.request, data["netwerk"], listing=True)
         if data["netwerk"]:
             queryset = queryset.filter(data["netwerk"].with_regional_networks(self.network_path))
         if data["thema"]:
