@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from associations.models import Association
 from events.models import Event
@@ -106,3 +107,16 @@ def test_an_unknown_network_is_a_400_with_a_dutch_message(client, demo, url):
     response = client.get(url, {"netwerk": "bestaat-niet", "q": "armoede"})
     assert response.status_code == 400
     assert "Selecteer een geldige keuze" in response.content.decode()
+
+
+def test_on_its_own_domain_a_network_lists_its_own_associations_and_links_to_all_58(demo, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "trefpuntarmoede.be"]
+    tpa = demo["trefpunt-armoede"]
+    tpa.domain = "trefpuntarmoede.be"
+    tpa.save()
+    own = Client(HTTP_HOST="trefpuntarmoede.be")
+    page = html(own.get("/verenigingen/"))
+    assert RESULTS_HEADING.search(page).group(1) == "8"
+    assert '<a href="/verenigingen/?netwerk=alle">Toon alle netwerken</a>' in page
+    assert RESULTS_HEADING.search(html(own.get("/verenigingen/", {"netwerk": "alle"}))).group(1) == "58"
+    assert RESULTS_HEADING.search(html(own.get("/verenigingen/", {"netwerk": NTA}))).group(1) == "58"
