@@ -4,11 +4,13 @@ from django.contrib.sitemaps import Sitemap
 
 from associations.models import Association, Story
 from core import sitemaps
+from network.models import Network
 
 
 class AssociationSitemap(Sitemap):
     def items(self):
-        return Association.objects.active().only("slug", "updated_at")
+        here = Network.canonical_on(getattr(self, "host_network", None))
+        return Association.objects.active().filter(here).only("slug", "updated_at")
 
     def lastmod(self, association):
         return association.updated_at
@@ -18,7 +20,8 @@ class StorySitemap(Sitemap):
     """Published "Vereniging in beeld" stories of active associations."""
 
     def items(self):
-        return Story.objects.published().only("slug", "date")
+        here = Network.canonical_on(getattr(self, "host_network", None), "association__network")
+        return Story.objects.published().filter(here).only("slug", "date")
 
     def lastmod(self, story):
         return story.date

@@ -17,8 +17,10 @@ from associations import hours, svgmap
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Province, Story
 from associations.places import Place, distance_km
+from core import sites
 from core.csvexport import write_csv
 from core.listing import PAGE_PARAMETER, paginate, script_json
+from core.sites import list_query
 from news.models import NewsPost
 
 # What the map and its list show of an association: the rest (descriptions) would only weigh.
@@ -87,7 +89,7 @@ def distance_text(kilometres):
 def association_list(request):
     """The directory of active associations, filtered by province, place, network, theme and search words;
     with `waar`, the nearest first and each one's distance."""
-    form = DirectoryFilterForm(request.GET or None)
+    form = DirectoryFilterForm(list_query(request), request=request)
     associations = Association.objects.active().select_related("network").order_by("name", "pk")
     if form.is_bound and not form.is_valid():
         return render(request, "associations/association_list.html", {"form": form, "page": None}, status=400)
@@ -142,7 +144,7 @@ def association_map(request):
 
     The pins come in the order of the list, so the keyboard meets them in that order.
     """
-    form = DirectoryFilterForm(request.GET or None)
+    form = DirectoryFilterForm(list_query(request), request=request)
     context = {"form": form, "list_url": same_filters_url(request, "associations:list")}
     if form.is_bound and not form.is_valid():
         return render(request, "associations/association_map.html", context, status=400)
@@ -183,6 +185,7 @@ def render_association(request, association, preview=None):
     """An association's profile; `preview` (core/previews.py) marks it as a preview."""
     now = timezone.localtime()
     news = NewsPost.objects.published().filter(associations=association).select_related("network")[:5]
+    sites.canonical(request, association.network)
     return render(
         request,
         "associations/association_detail.html",
@@ -209,12 +212,13 @@ def story_list(request):
 @require_safe
 def story_detail(request, slug):
     """One published story of an association, in the words of its members."""
-    story = get_object_or_404(Story.objects.published().select_related("association"), slug=slug)
+    story = get_object_or_404(Story.objects.published().select_related("association__network"), slug=slug)
     return render_story(request, story)
 
 
 def render_story(request, story, preview=None):
     """A story's page; `preview` (core/previews.py) marks it as a preview."""
+    sites.canonical(request, story.association.network)
     return render(request, "associations/story_detail.html", {"story": story, "preview": preview})
 
 

@@ -15,11 +15,12 @@ from campaigns.signing import (
     send_signature_mail,
     signature_for_token,
 )
-from core import pagecache
+from core import pagecache, sites
 from core.forms import PublicPost, check_public_post
 from core.mail import MailNotSent
 from core.pagecache import token_page
 from core.publication import window_q
+from core.sites import list_query
 from core.tokens import TokenError
 from network.models import Document
 from news.models import NewsPost
@@ -29,7 +30,7 @@ TALLY_PLACES = 15
 
 
 def campaign_list(request):
-    form = CampaignFilterForm(request.GET or None)
+    form = CampaignFilterForm(list_query(request), request=request)
     campaigns, status = form.apply(
         Campaign.objects.published()
         .select_related("network")
@@ -113,6 +114,7 @@ def render_campaign(request, campaign, preview=None, *, form=None, status=200):
     """A campaign's page with its signature form; `preview` (core/previews.py) marks it as a preview."""
     pagecache.depends_on(request, campaign.network)
     pagecache.depends_on_keys(request, pagecache.key("campaign", campaign.pk))
+    sites.canonical(request, campaign.network)
     context = {
         "preview": preview,
         "campaign": campaign,

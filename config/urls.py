@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from config import views
-from core import media, search
-from core.sitemaps import SITEMAPS
+from core import media, search, sitemaps
 from events import views as event_views
 from newsletter import urls as newsletter_urls
 from newsletter import views as newsletter_views
@@ -25,7 +23,7 @@ urlpatterns = [
     ),
     path("beheer/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.view, name="sitemap"),
     path("zoeken/", search.search, name="search"),
     path("nieuws/", include("news.urls")),
     path("verenigingen/", include("associations.urls")),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from core.sites import site_network
+from core.sites import canonical_url, network_switch, site_network
 
 
 def _navigation(path):
@@ -25,4 +25,7 @@ def site(request):
         "site_network": network,
         "site_name": network.name if network else settings.SITE_NAME,
         "main_navigation": _navigation(request.path),
+        # On a network's own domain, the lists' link to every network and back (includes/network_switch.html).
+        "network_switch": network_switch(request),
+        "canonical_url": canonical_url(request),
     }

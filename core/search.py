@@ -33,6 +33,7 @@ from core.listing import paginate
 from core.richtext import RichTextField
 from core.searchindex import CONFIG as SEARCH_CONFIG
 from core.searchindex import StoredVector
+from core.sites import list_query
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -72,6 +73,7 @@ class SearchKind:
     snippet_fields: tuple
     position: int
     stored: bool = False
+    network_path: str = "network"
 
     def all_fields(self):
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
@@ -89,7 +91,9 @@ class SearchKind:
 _KINDS = {}
 
 
-def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=None, position=100, stored=False):
+def register_kind(
+    slug, *, label, queryset, fields, describe, snippet_fields=None, position=100, stored=False, network_path="network"
+):
     """Make a kind of public content searchable; `fields` maps weights "A"-"D" to field names.
 
     `queryset()` returns what the public may see, with the relations `describe(obj)` uses
@@ -97,16 +101,35 @@ def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=Non
     Snippets come from `snippet_fields`, by default every field weighted below "A".
     `stored=True`: on PostgreSQL the table has the vector of `fields` in a column, added by a
     `StoredSearchVector` migration (core/searchindex.py); without it every search builds
-    the vector of every row, which only a small table can afford.
+    the vector of every row, which only a small table can afford. `network_path` leads from an
+    object to its network, for the network filter (`register_scope`).
     """
     fields = {weight: tuple(names) for weight, names in fields.items() if names}
     if not fields.get("A") or set(fields) - set(WEIGHTS):
         raise ValueError(f"Search kind {slug!r}: give title fields under 'A' and use only weights {WEIGHTS}.")
     if snippet_fields is None:
         snippet_fields = [name for weight in WEIGHTS[1:] for name in fields.get(weight, ())]
-    kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored)
+    kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored, network_path)
     _KINDS[slug] = kind
     return kind
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How `?netwerk=` narrows every kind: the form field that reads it (its value a network or None)
+    and `narrow(network, path)`, the filter of what that network shows, reached through `path`."""
+
+    field: Callable[[], forms.Field]
+    narrow: Callable[[object, str], Q]
+
+
+_scope = None
+
+
+def register_scope(*, field, narrow):
+    """The network filter of the search (the network app registers it: core names no app)."""
+    global _scope
+    _scope = Scope(field, narrow)
 
 
 def unregister_kind(slug):
@@ -194,9 +217,13 @@ def _fallback_search(kind, query):
     return matches, ranked
 
 
-def search_kind(kind, query):
-    """The kind's public objects matching `query` (to count) and the same, best first (to show)."""
+def search_kind(kind, query, network=None):
+    """The kind's public objects matching `query` (to count) and the same, best first (to show);
+    only those `network` shows when one is given."""
     matches, ranked = (_postgres_search if _uses_postgres(kind.queryset()) else _fallback_search)(kind, query)
+    if network is not None:
+        scope = _scope.narrow(network, kind.network_path)
+        matches, ranked = matches.filter(scope), ranked.filter(scope)
     ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
     if not any(str(name).lstrip("-") in {"pk", "id"} for name in ordering):
         ordering.append("pk")  # a stable order, so pages never repeat or skip a result
@@ -331,18 +358,22 @@ class SearchForm(forms.Form):
         self.fields["soort"].choices = [("", _("Everything"))] + [
             (kind.slug, kind.label) for kind in registered_kinds()
         ]
+        if _scope is not None:
+            self.fields["netwerk"] = _scope.field()
 
 
-def results_url(query, kind=None):
-    parameters = {"q": query, **({"soort": kind.slug} if kind else {})}
+def results_url(query, kind=None, network=""):
+    """The results of `query` (in one kind), for the network filter as the query string gave it."""
+    parameters = {"q": query, **({"soort": kind.slug} if kind else {}), **({"netwerk": network} if network else {})}
     return f"{reverse('search')}?{urlencode(parameters)}"
 
 
-def run_search(request, query, selected=""):
+def run_search(request, query, selected="", network=None):
     """A group per kind: always its count; its best results on the overview, or one page of the selected kind."""
     groups = []
+    parameter = request.GET.get("netwerk", "")
     for kind in registered_kinds():
-        matches, ranked = search_kind(kind, query)
+        matches, ranked = search_kind(kind, query, network)
         page = None
         if kind.slug == selected:
             page = paginate(request, ranked, per_page=PAGE_SIZE)
@@ -355,26 +386,27 @@ def run_search(request, query, selected=""):
         for obj in objects:
             result = kind.describe(obj)
             hits.append(Hit(result.title, result.url, tuple(result.meta), snippet(kind, obj, query)))
-        groups.append(Group(kind, count, results_url(query, kind), hits, page, kind.slug == selected))
+        groups.append(Group(kind, count, results_url(query, kind, parameter), hits, page, kind.slug == selected))
     return groups
 
 
 @require_safe
 def search(request):
     """Search every registered kind of public content; `?soort=` shows one kind, paginated."""
-    form = SearchForm(request.GET or None)
+    form = SearchForm(list_query(request))
     context = {"form": form, "query": "", "groups": [], "selected": None}
     if form.is_bound and not form.is_valid():
         return render(request, "network/search.html", context, status=400)
     if form.is_bound and form.cleaned_data["q"]:
         query, selected = form.cleaned_data["q"], form.cleaned_data["soort"]
-        groups = run_search(request, query, selected)
+        network = form.cleaned_data.get("netwerk")
+        groups = run_search(request, query, selected, network)
         context.update(
             query=query,
             groups=groups,
             selected=next((group for group in groups if group.selected), None),
             total=sum(group.count for group in groups),
-            all_url=results_url(query),
+            all_url=results_url(query, network=request.GET.get("netwerk", "")),
         )
     return render(request, "network/search.html", context)
 

@@ -8,12 +8,19 @@ the `register()` of its sitemaps.py that its AppConfig.ready() calls:
     def register():
         sitemaps.register("campaigns", CampaignSitemap)
 
+Each host has its own sitemap listing only the pages canonical on it (core.sites.canonical_url):
+a section gets `host_network`, the network whose own domain was asked for (None on the main host),
+and lists that network's pages there and the rest on the main host.
+
 A section's queries do not grow with the content (one query for its items, one to count
 them). Documents are files, not pages: they stay out, because crawlers and the browser
 quality gate (tests/browser/quality.py) read this sitemap as a list of HTML pages.
 """
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import NoReverseMatch, reverse
+
+from core.sites import own_domain_network
 
 # Filled by the apps, in the order of INSTALLED_APPS; the URLconf holds this very dict.
 SITEMAPS = {}
@@ -33,3 +40,14 @@ def reverses(name):
     except NoReverseMatch:
         return False
     return True
+
+
+def view(request):
+    """/sitemap.xml of the requested host: every section, told which host it lists."""
+    host_network = own_domain_network(request)
+    sections = {}
+    for name, section_class in SITEMAPS.items():
+        section = section_class()
+        section.host_network = host_network
+        sections[name] = section
+    return sitemap(request, sitemaps=sections)

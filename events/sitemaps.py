@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core import sitemaps
 from events.models import EVENT_TIME_ZONE, Event
+from network.models import Network
 
 
 class EventPagesSitemap(Sitemap):
@@ -24,7 +25,8 @@ class EventSitemap(Sitemap):
     """Every published event, past ones too."""
 
     def items(self):
-        return Event.objects.published().only("slug", "updated_at")
+        here = Network.canonical_on(getattr(self, "host_network", None))
+        return Event.objects.published().filter(here).only("slug", "updated_at")
 
     def lastmod(self, event):
         return event.updated_at

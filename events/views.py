@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core import pagecache, previews
+from core import pagecache, previews, sites
 from core.forms import PublicPost, check_public_post
 from core.listing import paginate, script_json
 from core.pagecache import token_page
+from core.sites import ALL_NETWORKS, list_query
 from core.tokens import TokenError, TokenExpired
 from events import ical
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
@@ -65,7 +66,7 @@ def _this_year():
 @require_safe
 def event_list(request):
     """Upcoming events of every network, soonest first, by month; filtered by network, theme and format."""
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(list_query(request), request=request)
     events, status = form.apply(_public_events().upcoming())
     page = paginate(request, events, PER_PAGE)
     context = {
@@ -83,13 +84,15 @@ def _feed_query(form):
     if not form.is_bound or form.errors:
         return ""
     chosen = {key: form.cleaned_data[key].slug for key in ("netwerk", "thema") if form.cleaned_data[key]}
+    if "netwerk" in form.data and "netwerk" not in chosen:
+        chosen["netwerk"] = ALL_NETWORKS  # on a network's own domain the feed without it is that network's
     return urlencode(chosen)
 
 
 @require_safe
 def event_archive(request):
     """Events that are over, the latest first, by month."""
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(list_query(request), request=request)
     events, status = form.apply(_public_events().past())
     page = paginate(request, events, PER_PAGE)
     context = {"form": form, "page": page, "months": by_month(page.object_list), "this_year": _this_year()}
@@ -103,7 +106,7 @@ def event_year(request, year):
     if not FIRST_YEAR <= year <= last_year:
         message = _("The calendar covers the years %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": last_year}
         return render(request, "events/not_found.html", {"message": message}, status=404)
-    form = EventFilterForm(request.GET or None)
+    form = EventFilterForm(list_query(request), request=request)
     events, status = form.apply(_public_events().in_year(year))
     grouped = dict(by_month(events))
     first_day = datetime.date(year, 1, 1)
@@ -160,6 +163,7 @@ def event_detail(request, slug):
 def render_event(request, event, preview=None):
     """An event's page; `preview` (core/previews.py) marks it as a preview."""
     report_text, report_document = event.report()
+    sites.canonical(request, event.network)
     # The free seats change with registrations, which change no other page (network/pagecache_rules.py).
     pagecache.depends_on_keys(request, pagecache.key("event", event.pk))
     context = {
@@ -198,7 +202,7 @@ def event_ics(request, slug):
 @require_safe
 def calendar_feed(request):
     """Every event (of a network, of a theme) as an iCal feed to subscribe to; the past year included."""
-    form = FeedFilterForm(request.GET or None)
+    form = FeedFilterForm(list_query(request), request=request)
     if form.is_bound and not form.is_valid():
         problems = [f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
         message = _("This calendar feed does not exist.") + "\n" + "\n".join(problems) + "\n"

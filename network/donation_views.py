@@ -16,9 +16,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core import sites
 from core.sites import site_network
 from network.donations import epc_payload, format_iban, qr_png, qr_size, structured_communication
 from network.models import Network
+from network.sites import at_root
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +163,8 @@ def donate(request, network_slug=None):
         "communication": _communication(network),
         "tax": _tax_example(amount) if network.tax_certificate else None,
     }
+    # One address per network's donate page: /steun-ons/ where its home is /, else under the network.
+    sites.canonical(request, network, path=reverse("network:donate") if at_root(request, network) else None)
     if payload:
         context["qr_url"] = _qr_url(network_slug, payload, amount)
         context["qr_width"] = qr_size(payload) // 2  # shown at half its pixels: sharp on dense screens

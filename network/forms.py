@@ -1,27 +1,50 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import sites
+from core.sites import ALL_NETWORKS
 from network.models import Document, Network, Theme
+
+
+class NetworkField(forms.ModelChoiceField):
+    """A network by its slug, with its regional networks; `alle` (or nothing) is every network."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            Network.objects.all(), label=_("Network"), to_field_name="slug", empty_label=_("All networks"), **kwargs
+        )
+
+    def to_python(self, value):
+        return None if value == ALL_NETWORKS else super().to_python(value)
 
 
 class ListFilterForm(forms.Form):
     """Filters of a public list, read from the query string so every result is a shareable URL.
 
     Every list filters on network and theme (by slug); subclasses add their own fields
-    and extend `filter()`.
+    and extend `filter()`. A network is chosen with its regional networks (one rule,
+    `Network.with_regional_networks`), reached through `network_path`.
     """
 
-    netwerk = forms.ModelChoiceField(
-        Network.objects.all(), label=_("Network"), required=False, to_field_name="slug", empty_label=_("All networks")
-    )
+    network_path = "network"
+
+    netwerk = NetworkField()
     thema = forms.ModelChoiceField(
         Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
     )
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
     def filter(self, queryset):
         data = self.cleaned_data
+        if self.request is not None:
+            # The list of one network is canonical on its own domain, when it has one (core/sites.py).
+            sites.canonical(self.request, data["netwerk"], listing=True)
         if data["netwerk"]:
-            queryset = queryset.filter(network=data["netwerk"])
+            queryset = queryset.filter(data["netwerk"].with_regional_networks(self.network_path))
         if data["thema"]:
             queryset = queryset.filter(themes=data["thema"])
         return queryset

@@ -157,6 +157,15 @@ class Network(models.Model):
             scope |= Q(**{f"{path}__parent": self})
         return scope
 
+    @staticmethod
+    def canonical_on(host_network, path="network"):
+        """A filter for the content whose canonical address is on a host (core/sites.py): on a network's own
+        domain that network's content, on the main host (`host_network` None) that of networks without one."""
+        if host_network is not None:
+            return Q(**{path: host_network.pk})
+        prefix = "" if path == "pk" else f"{path}__"  # "pk": networks themselves
+        return Q(**{f"{prefix}domain__isnull": True}) | Q(**{f"{prefix}domain": ""})
+
     def stylesheet_url(self):
         version = self.brand_colour.lstrip("#").lower()
         return reverse("network:stylesheet", kwargs={"slug": self.slug}) + f"?v={version}"

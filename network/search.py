@@ -3,12 +3,15 @@
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from core.search import Result, date_label, register_kind
+from core.search import Result, date_label, register_kind, register_scope
+from network.forms import NetworkField
 from network.models import Document, Page
 
 
 def register():
     """Called by the app's AppConfig.ready()."""
+    # ?netwerk= narrows every kind to what that network shows: its own and its regional networks' content.
+    register_scope(field=NetworkField, narrow=lambda network, path: network.with_regional_networks(path))
     register_kind(
         "paginas",
         label=_("Pages"),

@@ -23,13 +23,25 @@ FIXED_PAGES = [
     "privacy",
 ]
 
+# On a network's own domain: the pages that show that network there (the lists default to it).
+DOMAIN_FIXED_PAGES = [
+    "network:home",
+    "associations:list",
+    "news:list",
+    "campaigns:list",
+    "network:document_list",
+    "network:donate",
+]
+
 # The pages every network has, besides its content pages.
 NETWORK_PAGES = ["network:detail", "network:partners", "network:network_donate"]
+ROOT_PAGES = {"network:detail", "network:network_donate"}
 
 
 class FixedPageSitemap(Sitemap):
     def items(self):
-        return [name for name in FIXED_PAGES if reverses(name)]
+        names = FIXED_PAGES if getattr(self, "host_network", None) is None else DOMAIN_FIXED_PAGES
+        return [name for name in names if reverses(name)]
 
     def location(self, name):
         return reverse(name)
@@ -39,12 +51,25 @@ class NetworkSitemap(Sitemap):
     """Each network's home, partners and donate page; lastmod is the newest change of its published pages."""
 
     def items(self):
-        networks = Network.objects.annotate(
-            pages_updated_at=Max(
-                "pages__updated_at", filter=Q(pages__published=True) & window_q(Page, prefix="pages__")
+        host_network = getattr(self, "host_network", None)
+        networks = (
+            Network.objects.filter(Network.canonical_on(host_network, "pk"))
+            .annotate(
+                pages_updated_at=Max(
+                    "pages__updated_at", filter=Q(pages__published=True) & window_q(Page, prefix="pages__")
+                )
             )
-        ).only("slug")
-        return [(network, name) for network in networks for name in NETWORK_PAGES]
+            .only("slug", "parent_id", "position", "name")
+        )
+        # The home and donate page of the network at / (its own domain's, or the main network on the main
+        # host, the first without a parent) are / and /steun-ons/, the fixed pages: listed once.
+        at_root = host_network or next((network for network in networks if network.parent_id is None), None)
+        return [
+            (network, name)
+            for network in networks
+            for name in NETWORK_PAGES
+            if network != at_root or name not in ROOT_PAGES
+        ]
 
     def location(self, item):
         network, name = item
@@ -57,15 +82,19 @@ class NetworkSitemap(Sitemap):
 
 class PageSitemap(Sitemap):
     def items(self):
-        return Page.objects.published().select_related("network").only("slug", "updated_at", "network__slug")
+        here = Network.canonical_on(getattr(self, "host_network", None))
+        pages = Page.objects.published().filter(here).select_related("network")
+        return pages.only("slug", "updated_at", "network__slug")
 
     def lastmod(self, page):
         return page.updated_at
 
 
 class ThemeSitemap(Sitemap):
+    """Themes are shared: on the main host only."""
+
     def items(self):
-        return Theme.objects.only("slug")
+        return Theme.objects.only("slug") if getattr(self, "host_network", None) is None else []
 
 
 def register():

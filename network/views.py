@@ -4,16 +4,18 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from core import pagecache
+from core import pagecache, sites
 from core.home import HOME_SECTIONS, THEME_SECTIONS, render_sections
-from core.sites import site_network
+from core.sites import list_query, site_network
 from network.forms import DocumentFilterForm
 from network.models import Document, Network, Page, Theme
+from network.sites import at_root
 
 
 def _home(request, network):
     # Its regional networks' changes reach it too (pagecache.content_changed bumps the parent).
     pagecache.depends_on(request, network)
+    sites.canonical(request, network, path="/" if at_root(request, network) else network.get_absolute_url())
     return render(
         request,
         "network/home.html",
@@ -57,6 +59,7 @@ def page_detail(request, network_slug, slug):
 def render_page(request, page, preview=None):
     """A content page; `preview` (core/previews.py) marks it as a preview."""
     pagecache.depends_on(request, page.network)
+    sites.canonical(request, page.network)
     return render(request, "network/page_detail.html", {"page": page, "network": page.network, "preview": preview})
 
 
@@ -80,7 +83,7 @@ def theme_detail(request, slug):
 @require_safe
 def document_list(request):
     """Downloads: logos as a kit per network, then documents, filtered by network, kind and theme."""
-    form = DocumentFilterForm(request.GET or None)
+    form = DocumentFilterForm(list_query(request), request=request)
     documents, status = form.apply(
         Document.objects.published().exclude(kind=Document.Kind.LOGO).select_related("network")
     )
@@ -104,6 +107,7 @@ def partner_list(request, network_slug):
     network = get_object_or_404(Network, slug=network_slug)
     partners = network.partners.all()
     pagecache.depends_on(request, network)
+    sites.canonical(request, network)
     return render(request, "network/partner_list.html", {"network": network, "partners": partners})
 
 

@@ -12,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from core.sites import site_network
+from core.sites import ALL_NETWORKS, NETWORK_PARAMETER, list_query, site_network
 from network.models import Network, Theme
 from news.models import NewsPost
 
@@ -61,8 +61,11 @@ class NewsFeed(Feed):
     url_name = "news:rss"
 
     def get_object(self, request):
-        network = _by_slug(Network, request.GET.get("netwerk", "").strip())
-        theme = _by_slug(Theme, request.GET.get("thema", "").strip())
+        # On a network's own domain the feed is that network's unless ?netwerk= says otherwise (alle: every one).
+        query = list_query(request) or {}
+        slug = query.get(NETWORK_PARAMETER, "").strip()
+        network = None if slug == ALL_NETWORKS else _by_slug(Network, slug)
+        theme = _by_slug(Theme, query.get("thema", "").strip())
         site = site_network(request)
         return NewsSelection(site_name=site.name if site else settings.SITE_NAME, network=network, theme=theme)
 
@@ -91,7 +94,7 @@ class NewsFeed(Feed):
     def items(self, selection):
         posts = NewsPost.objects.published().select_related("network").prefetch_related("themes")
         if selection.network:
-            posts = posts.filter(network=selection.network)
+            posts = posts.filter(selection.network.with_regional_networks())
         if selection.theme:
             posts = posts.filter(themes=selection.theme)
         return posts[:ITEMS]

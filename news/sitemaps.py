@@ -3,12 +3,14 @@
 from django.contrib.sitemaps import Sitemap
 
 from core import sitemaps
+from network.models import Network
 from news.models import NewsPost
 
 
 class NewsSitemap(Sitemap):
     def items(self):
-        return NewsPost.objects.published().only("slug", "publish_at", "updated_at")
+        here = Network.canonical_on(getattr(self, "host_network", None))
+        return NewsPost.objects.published().filter(here).only("slug", "publish_at", "updated_at")
 
     def lastmod(self, post):
         return post.updated_at

@@ -6,7 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core import sites
 from core.listing import paginate, script_json
+from core.sites import list_query
 from network.models import Document
 from network.sharing import staff_preview
 from news.forms import NewsFilterForm
@@ -22,7 +24,7 @@ def _public_posts():
 @require_safe
 def news_list(request):
     """Public news of every network, newest first, filtered by network, theme and year."""
-    form = NewsFilterForm(request.GET or None, years=list(NewsPost.objects.public_years()))
+    form = NewsFilterForm(list_query(request), request=request, years=list(NewsPost.objects.public_years()))
     posts, status = form.apply(_public_posts())
     return render(
         request, "news/news_list.html", {"form": form, "page": paginate(request, posts, PER_PAGE)}, status=status
@@ -31,6 +33,7 @@ def news_list(request):
 
 def render_post(request, post, preview=None):
     """A post's page; `preview` (core/previews.py) marks it as a preview."""
+    sites.canonical(request, post.network, path=post.get_absolute_url())
     public = NewsPost.objects.published().select_related("network")
     related = list(
         public.filter(network=post.network, themes__in=post.themes.all()).exclude(pk=post.pk).distinct()[:3]

@@ -12,6 +12,8 @@ class NewsletterPagesSitemap(Sitemap):
     """The sign-up form, the archive, and the archive of every network that sent an issue."""
 
     def items(self):
+        if getattr(self, "host_network", None) is not None:
+            return []  # the newsletter's pages are shared: canonical on the main host (core/sites.py)
         slugs = Network.objects.filter(mailing_lists__issues__status=Issue.Status.SENT).distinct()
         return [("newsletter:subscribe", None), ("newsletter:archive", None)] + [
             ("newsletter:network_archive", slug) for slug in slugs.order_by("slug").values_list("slug", flat=True)
@@ -24,6 +26,8 @@ class NewsletterPagesSitemap(Sitemap):
 
 class IssueSitemap(Sitemap):
     def items(self):
+        if getattr(self, "host_network", None) is not None:
+            return []
         return Issue.objects.archived().select_related("mailing_list__network")
 
     def lastmod(self, issue):

@@ -116,7 +116,9 @@ def test_directory_shows_active_associations_with_place_network_and_intro(client
     ("query", "expected"),
     [
         ("provincie=limburg", ["Buurtwerk Hasselt", "Het Vierkant"]),
-        ("netwerk=nta", ["De Schakel", "Kans Antwerpen", "Ommekaar"]),
+        # The main network with its regional network TPA (issue 21: one rule, Network.with_regional_networks).
+        ("netwerk=nta", ["Buurtwerk Hasselt", "De Schakel", "Het Vierkant", "Kans Antwerpen", "Ommekaar"]),
+        ("netwerk=tpa", ["Buurtwerk Hasselt", "Het Vierkant"]),
         ("thema=wonen", ["De Schakel", "Het Vierkant", "Ommekaar"]),
         ("gemeente=gen", ["Het Vierkant", "Ommekaar"]),  # Genk and Gent, not the postcode
         ("gemeente=GENT", ["Ommekaar"]),

@@ -105,8 +105,11 @@ def test_list_filters_combine_and_bad_filters_answer_400(client, world):
     post(world["nta"], "wonen-nta", themes=[world["theme"]])
     post(world["tpa"], "wonen-tpa", themes=[world["theme"]])
     post(world["nta"], "oud", when=timezone.make_aware(datetime.datetime(2019, 5, 1, 9, 0)))
+    # The main network's filter includes its regional networks' news (issue 21); a regional one only its own.
     page = client.get("/nieuws/?netwerk=nta&thema=wonen").content.decode()
-    assert "Bericht wonen-nta" in page and "Bericht wonen-tpa" not in page and "Bericht oud" not in page
+    assert "Bericht wonen-nta" in page and "Bericht wonen-tpa" in page and "Bericht oud" not in page
+    page = client.get("/nieuws/?netwerk=tpa&thema=wonen").content.decode()
+    assert "Bericht wonen-tpa" in page and "Bericht wonen-nta" not in page
     page = client.get("/nieuws/?jaar=2019").content.decode()
     assert "Bericht oud" in page and "Bericht wonen-nta" not in page
     for query in ["netwerk=bestaat-niet", "jaar=1999", "jaar=abc", "thema=<script>"]:
