@@ -7,10 +7,11 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Associations")
 
     def ready(self):
-        from associations import personal_data, revisions, search, sections, sitemaps
+        from associations import dashboard, personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
         revisions.register()
+        dashboard.register()

@@ -7,10 +7,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from campaigns import personal_data, revisions, search, sections, sitemaps
+        from campaigns import dashboard, personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
         revisions.register()
+        dashboard.register()

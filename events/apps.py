@@ -7,10 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self):
-        from events import personal_data, revisions, search, sections, sitemaps
+        from events import dashboard, personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
         revisions.register()
+        dashboard.register()

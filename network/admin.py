@@ -15,7 +15,6 @@ from network.readability import checked_texts
 
 admin.site.site_header = _("Site management")
 admin.site.site_title = _("Site management")
-admin.site.index_title = _("Content of the networks")
 
 
 class PartnerInline(admin.TabularInline):

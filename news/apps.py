@@ -7,10 +7,11 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from news import personal_data, revisions, search, sections, sitemaps
+        from news import dashboard, personal_data, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
         revisions.register()
+        dashboard.register()

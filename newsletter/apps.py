@@ -9,10 +9,11 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from newsletter import bounces, personal_data, revisions, sitemaps
+        from newsletter import bounces, dashboard, personal_data, revisions, sitemaps
 
         sitemaps.register()
         personal_data.register()
         revisions.register()
+        dashboard.register()
         # Bounces and complaints reported by the mail provider's webhook (/anymail/).
         tracking.connect(bounces.tracking_received, dispatch_uid="newsletter.bounces")

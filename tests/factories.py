@@ -21,13 +21,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from associations.models import Association, AssociationMembership
+from associations.models import Association, AssociationMembership, Story
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
 from linkcheck.models import Link, LinkUse
 from network.models import Document, Network, NetworkMembership, Page, Partner, Theme
 from news.models import NewsPost
-from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Issue, MailingList, Subscriber, Subscription
+from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Delivery, Issue, MailingList, Subscriber, Subscription
 from tests.helpers import with_mfa
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -173,6 +173,20 @@ class AssociationFactory(DjangoModelFactory):
     municipality = "Puurs"
     postcode = "2870"
     intro = "Kort"
+
+
+class StoryFactory(DjangoModelFactory):
+    """A published "Vereniging in beeld" story unless `published=False`."""
+
+    class Meta:
+        model = Story
+
+    association = factory.SubFactory(AssociationFactory)
+    title = factory.Sequence(lambda number: f"Verhaal {number}")
+    slug = factory.LazyAttribute(lambda story: slugify_title(story.title))
+    quote = "Samen staan we sterker"
+    body = "<p>Tekst</p>"
+    date = datetime.date(2026, 1, 1)
 
 
 # Campaigns ------------------------------------------------------------------------------------
@@ -321,6 +335,17 @@ class IssueFactory(DjangoModelFactory):
     mailing_list = factory.SubFactory(MailingListFactory)
     subject = "Nieuws uit het netwerk"
     intro = "Een eerste alinea.\n\nEen tweede alinea."
+
+
+class DeliveryFactory(DjangoModelFactory):
+    """One copy of an issue to a subscriber, waiting to be sent unless `status` says otherwise."""
+
+    class Meta:
+        model = Delivery
+
+    issue = factory.SubFactory(IssueFactory)
+    subscriber = factory.SubFactory(SubscriberFactory)
+    status = Delivery.Status.PENDING
 
 
 # Link check -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """One way to register, for every app: its AppConfig.ready() calls the `register()` of its own
-search.py, sections.py, sitemaps.py and personal_data.py, which add to core's registries
-(core/search.py, core/home.py, core/sitemaps.py, core/personaldata.py) only what belongs to
-that app. Nothing registers when a module is imported, and no app registers another's entries.
+search.py, sections.py, sitemaps.py, personal_data.py and dashboard.py, which add to core's registries
+(core/search.py, core/home.py, core/sitemaps.py, core/personaldata.py, core/dashboard.py) only what
+belongs to that app. Nothing registers when a module is imported, and no app registers another's entries.
 """
 
 import ast
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from core import home, personaldata, sitemaps
+from core import dashboard, home, personaldata, sitemaps
 from core import search as site_search
 from tests.helpers import project_apps
 
-REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data", "revisions"]
+REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data", "revisions", "dashboard"]
 # The privacy app covers the personal data held by the other projects' apps (Django's accounts,
 # sessions and admin log, allauth, django-auditlog, django-tasks).
 COVERS_OTHER_PROJECTS = "privacy"
@@ -90,6 +90,7 @@ def empty(monkeypatch):
     monkeypatch.setattr(home, "THEME_SECTIONS", [])
     monkeypatch.setattr(sitemaps, "SITEMAPS", {})
     monkeypatch.setattr(personaldata, "_KINDS", {})
+    monkeypatch.setattr(dashboard, "_SECTIONS", {panel: [] for panel in dashboard.PANELS})
 
 
 @pytest.fixture
@@ -104,6 +105,7 @@ def snapshot():
         "theme": list(home.THEME_SECTIONS),
         "sitemaps": list(sitemaps.SITEMAPS.items()),
         "personal data": sorted(personaldata._KINDS),  # erasure runs them in their own order
+        "dashboard": dashboard.sections(),
     }
 
 
@@ -119,6 +121,11 @@ def registered_entries():
     entries += [
         (f"section:{function.__name__}", function.__module__.split(".")[0])
         for _order, function in home.HOME_SECTIONS + home.THEME_SECTIONS
+    ]
+    entries += [
+        (f"dashboard:{function.__name__}", function.__module__.split(".")[0])
+        for functions in dashboard.sections().values()
+        for _order, function in functions
     ]
     entries += [(f"sitemap:{name}", section.__module__.split(".")[0]) for name, section in sitemaps.SITEMAPS.items()]
     entries += [
