@@ -3,7 +3,7 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -59,7 +59,8 @@ def sending(scope):
             copies_failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
             copies_uncertain=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.UNCERTAIN)),
         )
-        .order_by("-status", "send_at", "-sent_at", "pk")
+        # Those still on their way first (no sent_at yet), then the latest sent.
+        .order_by(F("sent_at").desc(nulls_first=True), "send_at", "pk")
     )
     issues, more = dashboard.first_rows(scope.of_networks(issues))
     if not issues:

@@ -197,12 +197,31 @@ def test_newsletter_drafts_and_sending_progress(client, networks):
     sending = make_issue(mailing_list, subject="Oktobernummer", status=Issue.Status.SENDING)
     for status in [Delivery.Status.SENT] * 3 + [Delivery.Status.FAILED, Delivery.Status.PENDING]:
         DeliveryFactory(issue=sending, status=status)
+    sent = make_issue(
+        mailing_list,
+        subject="Septembernummer",
+        status=Issue.Status.SENT,
+        sent_at=EVENTS_NOW - datetime.timedelta(days=2),
+    )
+    DeliveryFactory(issue=sent, status=Delivery.Status.SENT)
+    make_issue(
+        mailing_list,
+        subject="Augustusnummer",
+        status=Issue.Status.SENT,
+        sent_at=EVENTS_NOW - datetime.timedelta(days=8),
+    )
     client.force_login(StaffFactory(role=Role.NEWSLETTER_MANAGER, networks=[nta]))
     html = client.get(INDEX).content.decode()
     progress = f'<progress id="verzending-{sending.pk}" max="5" value="4" aria-label="Verzending van Oktobernummer">'
     assert progress + "4/5</progress>" in html
     assert "4 van 5 exemplaren afgehandeld, 3 verstuurd, 1 mislukt" in panel(html, "newsletter")
     assert "Concept december NETWE · Nieuwsbrief NETWE · gewijzigd 1 oktober 2026" in panel(html, "newsletter")
+    # Issues on their way first, then those sent in the last 7 days.
+    newsletter = panel(html, "newsletter")
+    assert newsletter.index("Oktobernummer") < newsletter.index(
+        "Septembernummer NETWE · verstuurd 29 september 2026 12:00"
+    )
+    assert "Augustusnummer" not in newsletter
 
 
 def test_broken_links_of_the_editors_networks(client, networks):
