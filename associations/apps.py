@@ -7,7 +7,7 @@ class AssociationsConfig(AppConfig):
     verbose_name = _("Associations")
 
     def ready(self):
-        from associations import personal_data, previews, revisions, search, sections, sitemaps
+        from associations import dashboard, personal_data, previews, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
@@ -15,3 +15,4 @@ class AssociationsConfig(AppConfig):
         personal_data.register()
         revisions.register()
         previews.register()
+        dashboard.register()

@@ -7,7 +7,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from campaigns import personal_data, previews, revisions, search, sections, sitemaps
+        from campaigns import dashboard, personal_data, previews, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
@@ -15,3 +15,4 @@ class CampaignsConfig(AppConfig):
         personal_data.register()
         revisions.register()
         previews.register()
+        dashboard.register()

@@ -1,4 +1,5 @@
-"""The project's admin site: Django's, with "view on site" scoped like the rest of the admin."""
+"""The project's admin site: Django's, with the staff dashboard as its start page and "view on site" scoped
+like the rest of the admin."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -6,9 +7,22 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from core import dashboard
 
 
 class AdminSite(admin.AdminSite):
+    index_title = _("What is waiting for you")
+
+    def index(self, request, extra_context=None):
+        """The staff dashboard (core/dashboard.py), with every part of the admin below it."""
+        board = dashboard.build(request)
+        response = super().index(request, {**(extra_context or {}), "dashboard": board})
+        if board.error:
+            response.status_code = 400  # ?netwerk= names none of the user's networks
+        return response
+
     def get_urls(self):
         urls = super().get_urls()
         scoped = path(

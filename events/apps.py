@@ -7,7 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Calendar")
 
     def ready(self):
-        from events import personal_data, previews, revisions, search, sections, sitemaps
+        from events import dashboard, personal_data, previews, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
@@ -15,3 +15,4 @@ class EventsConfig(AppConfig):
         personal_data.register()
         revisions.register()
         previews.register()
+        dashboard.register()

@@ -32,6 +32,8 @@ def field_label(model, name):
 @admin.register(BrokenLink)
 class BrokenLinkAdmin(ReadOnlyAdminMixin, NetworkScopedAdmin):
     list_display = ["address", "answer", "failing_since", "where", "field_name", "network"]
+    # The address is a link to the outside address itself; a link to the entry around it would nest links.
+    list_display_links = ["answer"]
     list_filter = ["network", "link__status"]
     search_fields = ["link__url", "object_repr"]
     list_select_related = ["link", "network", "content_type"]

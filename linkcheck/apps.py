@@ -7,4 +7,7 @@ class LinkcheckConfig(AppConfig):
     verbose_name = _("Link check")
 
     def ready(self):
-        """Nothing to register: the link check adds no search kind, section, sitemap or personal data."""
+        """The link check adds no search kind, section, sitemap or personal data; only its dashboard section."""
+        from linkcheck import dashboard
+
+        dashboard.register()

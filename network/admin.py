@@ -16,7 +16,6 @@ from network.sharing import PreviewAdminMixin
 
 admin.site.site_header = _("Site management")
 admin.site.site_title = _("Site management")
-admin.site.index_title = _("Content of the networks")
 
 
 class PartnerInline(admin.TabularInline):

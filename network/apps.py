@@ -10,7 +10,7 @@ class NetworkConfig(AppConfig):
     def ready(self):
         import network.signals  # noqa: F401 (its receivers)
         from core import media, pagecache, sites
-        from network import pagecache_rules, personal_data, previews, revisions, search, sections, sitemaps
+        from network import dashboard, pagecache_rules, personal_data, previews, revisions, search, sections, sitemaps
         from network.media import document_access
         from network.permissions import sync_roles
         from network.sites import load_site_network
@@ -21,6 +21,7 @@ class NetworkConfig(AppConfig):
         personal_data.register()
         revisions.register()
         previews.register()
+        dashboard.register()
         pagecache_rules.declare()
         pagecache.connect()
         media.register_guard("documents/", document_access)

@@ -7,7 +7,7 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from news import personal_data, previews, revisions, search, sections, sitemaps
+        from news import dashboard, personal_data, previews, revisions, search, sections, sitemaps
 
         search.register()
         sections.register()
@@ -15,3 +15,4 @@ class NewsConfig(AppConfig):
         personal_data.register()
         revisions.register()
         previews.register()
+        dashboard.register()

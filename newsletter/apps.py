@@ -9,11 +9,12 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from newsletter import bounces, personal_data, previews, revisions, sitemaps
+        from newsletter import bounces, dashboard, personal_data, previews, revisions, sitemaps
 
         sitemaps.register()
         personal_data.register()
         revisions.register()
         previews.register()
+        dashboard.register()
         # Bounces and complaints reported by the mail provider's webhook (/anymail/).
         tracking.connect(bounces.tracking_received, dispatch_uid="newsletter.bounces")

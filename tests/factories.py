@@ -27,7 +27,7 @@ from events.models import Event, Registration
 from linkcheck.models import Link, LinkUse
 from network.models import Document, Network, NetworkMembership, Page, Partner, ShareLink, Theme
 from news.models import NewsPost
-from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Issue, MailingList, Subscriber, Subscription
+from newsletter.models import CONSENT_TEXT, CONSENT_VERSION, Delivery, Issue, MailingList, Subscriber, Subscription
 from tests.helpers import with_mfa
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -352,6 +352,17 @@ class ShareLinkFactory(DjangoModelFactory):
     created_by = factory.SubFactory(SuperuserFactory)
     created_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyAttribute(lambda link: link.created_at + datetime.timedelta(days=7))
+
+
+class DeliveryFactory(DjangoModelFactory):
+    """One copy of an issue to a subscriber, waiting to be sent unless `status` says otherwise."""
+
+    class Meta:
+        model = Delivery
+
+    issue = factory.SubFactory(IssueFactory)
+    subscriber = factory.SubFactory(SubscriberFactory)
+    status = Delivery.Status.PENDING
 
 
 # Link check -----------------------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_make_run_serves_the_dutch_demo_and_its_printed_login_opens_the_admin(cl
         )
         assert admin.url == f"{site}/beheer/", "the demo waives the second factor"
         assert admin.status_code == 200
-        assert "<title>Inhoud van de netwerken | Beheer van de site</title>" in admin.text
+        assert "<title>Wat op je wacht | Beheer van de site</title>" in admin.text
 
         running = [command for _, command in processes(process.pid, clone)]
         assert any("manage.py newsletter_worker" in command for command in running), running

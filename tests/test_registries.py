@@ -1,8 +1,8 @@
 """One way to register, for every app: its AppConfig.ready() calls the `register()` of its own
-search.py, sections.py, sitemaps.py, personal_data.py, revisions.py and previews.py, which add to
-core's registries (core/search.py, core/home.py, core/sitemaps.py, core/personaldata.py,
-core/previews.py) only what belongs to that app. Nothing registers when a module is imported, and no
-app registers another's entries.
+search.py, sections.py, sitemaps.py, personal_data.py, revisions.py, previews.py and dashboard.py,
+which add to core's registries (core/search.py, core/home.py, core/sitemaps.py, core/personaldata.py,
+core/previews.py, core/dashboard.py) only what belongs to that app. Nothing registers when a module is
+imported, and no app registers another's entries.
 """
 
 import ast
@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from core import home, personaldata, previews, sitemaps
+from core import dashboard, home, personaldata, previews, sitemaps
 from core import search as site_search
 from tests.helpers import project_apps
 
-REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data", "revisions", "previews"]
+REGISTERING_MODULES = ["search", "sections", "sitemaps", "personal_data", "revisions", "previews", "dashboard"]
 # The privacy app covers the personal data held by the other projects' apps (Django's accounts,
 # sessions and admin log, allauth, django-auditlog, django-tasks).
 COVERS_OTHER_PROJECTS = "privacy"
@@ -93,6 +93,7 @@ def empty(monkeypatch):
     monkeypatch.setattr(personaldata, "_KINDS", {})
     monkeypatch.setattr(previews, "_RENDERERS", {})
     monkeypatch.setattr(previews, "_QUERYSETS", {})
+    monkeypatch.setattr(dashboard, "_SECTIONS", {panel: [] for panel in dashboard.PANELS})
 
 
 @pytest.fixture
@@ -108,6 +109,7 @@ def snapshot():
         "sitemaps": list(sitemaps.SITEMAPS.items()),
         "personal data": sorted(personaldata._KINDS),  # erasure runs them in their own order
         "previews": sorted(previews._RENDERERS),
+        "dashboard": dashboard.sections(),
     }
 
 
@@ -123,6 +125,11 @@ def registered_entries():
     entries += [
         (f"section:{function.__name__}", function.__module__.split(".")[0])
         for _order, function in home.HOME_SECTIONS + home.THEME_SECTIONS
+    ]
+    entries += [
+        (f"dashboard:{function.__name__}", function.__module__.split(".")[0])
+        for functions in dashboard.sections().values()
+        for _order, function in functions
     ]
     entries += [(f"sitemap:{name}", section.__module__.split(".")[0]) for name, section in sitemaps.SITEMAPS.items()]
     entries += [
