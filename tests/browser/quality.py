@@ -36,6 +36,8 @@ FIXED_PAGES = [
     "/verenigingen/?waar=2870",
     "/verenigingen/kaart/",
     "/verenigingen/?open=za",
+    "/verenigingen/open-data/",
+    "/agenda/open-data/",
 ]
 NOT_PAGES = re.compile(
     r"^/(static|media|beheer|accounts)/|\.(ics|xml|txt|json|csv|xlsx|pdf|png|jpe?g|svg|webp|css|eps|docx?|odt)$"
