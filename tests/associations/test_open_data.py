@@ -354,3 +354,21 @@ def test_queries_do_not_grow_with_the_associations(client, world, path, settings
     ten = count_queries(client, path)
     add_associations(world["tpa"], themes, 90, start=10)
     assert count_queries(client, path) == ten == 5
+
+
+def test_the_page_cache_keeps_the_files_until_an_association_changes(client, world, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    first = client.get("/verenigingen/open-data.json")
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get("/verenigingen/open-data.json")["X-Page-Cache"] == "hit"
+    assert client.get("/verenigingen/open-data.csv")["X-Page-Cache"] == "miss"
+    # Hours of an association of a regional network: its parent's pages and every page without a network.
+    OpeningHours.objects.create(
+        association=world["vierkant"], weekday=5, opens=datetime.time(10), closes=datetime.time(12)
+    )
+    again = client.get("/verenigingen/open-data.json")
+    assert again["X-Page-Cache"] == "miss"
+    hours = json.loads(again.content)["associations"][1]["opening_hours"]
+    assert hours == [{"weekday": 6, "day": "zaterdag", "opens": "10:00", "closes": "12:00", "what": "", "place": ""}]
+    _header, _schakel, vierkant = csv_rows(client.get("/verenigingen/open-data.csv"))
+    assert vierkant[CSV_HEADER.index("opening_hours")] == "za 10:00-12:00"
