@@ -236,5 +236,10 @@ def open_data_schema(request):
 def open_data_page(request):
     """What the open data holds, field by field, its licence and where to fetch it."""
     schema = load_schema(opendata.SCHEMA_FILE)
-    context = {"licence": LICENCE, "schema": schema, "fields": schema_fields(schema, "associations")}
+    context = {
+        "licence": LICENCE,
+        "schema": schema,
+        "file_fields": schema_fields(schema),
+        "fields": schema_fields(schema, "associations"),
+    }
     return render(request, "associations/open_data.html", context)

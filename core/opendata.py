@@ -74,10 +74,22 @@ def _type_text(node):
     return text
 
 
-def schema_fields(schema, root):
+def schema_fields(schema, root=None):
     """The fields of the records under `root` (a property holding an array of objects) as rows for a
-    documentation page: name ("opening_hours[].opens" for nested ones), type, required and description."""
+    documentation page: name ("opening_hours[].opens" for nested ones), type, required and description.
+    Without `root`: the file's own top-level fields, not descending."""
     rows = []
+    if root is None:
+        required = set(schema.get("required", []))
+        return [
+            {
+                "name": name,
+                "type": _type_text(child),
+                "required": name in required,
+                "description": child.get("description", ""),
+            }
+            for name, child in schema.get("properties", {}).items()
+        ]
 
     def walk(node, prefix):
         required = set(node.get("required", []))

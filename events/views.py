@@ -240,7 +240,12 @@ def open_data_schema(request):
 def open_data_page(request):
     """What the events feed holds, field by field, its filters and its licence."""
     schema = load_schema(opendata.SCHEMA_FILE)
-    context = {"licence": LICENCE, "schema": schema, "fields": schema_fields(schema, "events")}
+    context = {
+        "licence": LICENCE,
+        "schema": schema,
+        "file_fields": schema_fields(schema),
+        "fields": schema_fields(schema, "events"),
+    }
     return render(request, "events/open_data.html", context)
 
 

@@ -287,6 +287,11 @@ def test_the_documentation_page_explains_every_field_and_the_licence(client, wor
     for name in item["properties"]:
         assert f"<code>{name}</code>" in page, name
     assert "<code>opening_hours[].weekday</code>" in page
+    assert '<h2 id="json-file">Het JSON-bestand</h2>' in page
+    assert (
+        "<code>licence</code>" in page
+        and "De licentie van deze gegevens en wie je vermeldt als je ze hergebruikt." in page
+    )
     assert "Dag van de week volgens ISO 8601: 1 is maandag, 7 is zondag." in page
     assert '<a href="https://creativecommons.org/licenses/by/4.0/deed.nl" rel="license">' in page
     assert 'href="/verenigingen/open-data.schema.json"' in page

@@ -196,6 +196,7 @@ def test_the_schema_and_its_documentation_page(client, world):
     assert "Vaste sleutel, dezelfde als de UID in de iCal-feed." in page
     assert 'href="/agenda.json"' in page and 'href="/agenda/open-data.schema.json"' in page
     assert 'rel="license"' in page
+    assert "<code>licence</code>" in page and "Het aantal activiteiten in het bestand." in page
 
 
 def test_the_calendar_links_to_the_json_of_what_is_filtered(client, world):
