@@ -135,9 +135,10 @@ def _tls_front(listener, context, backend_port, stop):
 
 
 @contextlib.contextmanager
-def imap_server(folder, user="bounces"):
+def imap_server(folder, user="bounces", tls=True):
     """A real IMAP server (pymap, in-memory backend) on loopback ports for the `with` block: STARTTLS on
-    `port` with a self-signed certificate (`cafile`), and IMAPS on `ssl_port` through a TLS front."""
+    `port` with a self-signed certificate (`cafile`), and IMAPS on `ssl_port` through a TLS front.
+    With tls=False: plain IMAP only, no STARTTLS offered (a server a reader must refuse)."""
     import socket
     import ssl
     import threading
@@ -149,7 +150,8 @@ def imap_server(folder, user="bounces"):
     port = free_port()
     command = (
         "import sys; from pymap.main import main; sys.argv = ['pymap'] + sys.argv[1:]; sys.exit(main())",
-        *("--host", "127.0.0.1", "--port", str(port), "--cert", str(cert), "--key", str(key)),
+        *("--host", "127.0.0.1", "--port", str(port)),
+        *(("--cert", str(cert), "--key", str(key)) if tls else ("--no-tls",)),
         *("--no-service", "admin", "dict", "--demo-data", "--demo-user", user, "--demo-password", password),
     )
     process = subprocess.Popen(

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from network.models import NetworkMembership
 from network.permissions import Role
-from newsletter import sending
+from newsletter import imapbox, sending
 from newsletter.models import Bounce, BounceKind
 from tests.conftest import SMTPSink
 from tests.factories import make_issue, make_subscriber
@@ -177,6 +177,19 @@ def test_over_imaps_reports_can_be_moved_to_a_folder(mailing_list, sink, mailbox
     assert Bounce.objects.count() == 1
 
 
+def test_without_move_and_uidplus_a_report_is_copied_then_expunged(mailing_list, sink, mailbox, settings, monkeypatch):
+    """Servers older than RFC 6851 (MOVE) and 4315 (UIDPLUS): the same server, its extensions ignored."""
+    monkeypatch.setattr(imapbox, "_capabilities", lambda connection: {b"IMAP4REV1"})
+    settings.NEWSLETTER_BOUNCE_IMAP_MOVE_TO = "Verwerkt"
+    make_subscriber("lezer@example.org", mailing_list)
+    send_issue(mailing_list)
+    append(mailbox, dsn_for(sink.messages[0]))
+    append(mailbox, ORDINARY)
+    assert read_bounces() == "1 bounce reports recorded, 1 other messages left"
+    assert folder_state(mailbox) == {"Vraag": ["\\Seen"]}
+    assert folder_state(mailbox, "Verwerkt") == {"Undelivered Mail Returned to Sender": ["\\Seen"]}
+
+
 def test_a_certificate_the_reader_cannot_check_stops_it_before_the_login(mailbox, settings):
     settings.NEWSLETTER_BOUNCE_IMAP_CAFILE = ""  # the self-signed certificate is in no system store
     append(mailbox, ORDINARY)
@@ -195,6 +208,21 @@ def test_a_wrong_password_is_a_clear_error_that_does_not_show_it(mailbox, settin
         f"Cannot read the bounce mailbox: starttls://bounces@127.0.0.1:{port}/Bounces: the login was refused"
     )
     assert "fout-wachtwoord" not in message
+
+
+def test_a_server_without_starttls_never_gets_the_login(tmp_path, settings):
+    with imap_server(tmp_path, tls=False) as plain:
+        greeting = imaplib.IMAP4(plain.host, plain.port)
+        assert "STARTTLS" not in greeting.capabilities
+        greeting.logout()
+        settings.NEWSLETTER_BOUNCE_MAILDIR = ""
+        settings.NEWSLETTER_BOUNCE_IMAP_HOST = plain.host
+        settings.NEWSLETTER_BOUNCE_IMAP_PORT = str(plain.port)
+        settings.NEWSLETTER_BOUNCE_IMAP_SECURITY = "starttls"
+        settings.NEWSLETTER_BOUNCE_IMAP_USER = plain.user
+        settings.NEWSLETTER_BOUNCE_IMAP_PASSWORD = plain.password
+        with pytest.raises(CommandError, match="the server offers no STARTTLS; the login is not sent"):
+            read_bounces()
 
 
 def test_security_without_tls_is_refused(settings):
