@@ -51,7 +51,7 @@ POSTCODE_PROVINCES = [
 ]
 
 # Paths under /verenigingen/ that are not associations.
-RESERVED_SLUGS = {"in-beeld", "kaart"}
+RESERVED_SLUGS = {"in-beeld", "kaart", "open-data"}
 
 
 def validate_association_slug(value):

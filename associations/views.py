@@ -1,7 +1,6 @@
 """What visitors see of the member associations: the directory, profiles, stories and open data."""
 
 import re
-from functools import wraps
 
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
@@ -10,22 +9,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from associations import hours, svgmap
+from associations import hours, opendata, svgmap
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Province, Story
 from associations.places import Place, distance_km
 from core import sites
 from core.csvexport import write_csv
 from core.listing import PAGE_PARAMETER, paginate, script_json
+from core.opendata import LICENCE, load_schema, open_data, schema_fields, schema_response
 from core.sites import list_query
 from news.models import NewsPost
 
 # What the map and its list show of an association: the rest (descriptions) would only weigh.
 MAP_FIELDS = ["name", "slug", "municipality", "province", "latitude", "longitude", "is_example"]
-OPEN_DATA_FIELDS = ["name", "municipality", "postcode", "province", "province_label", "network", "themes", "url"]
 
 
 def phone_href(phone):
@@ -222,50 +220,42 @@ def render_story(request, story, preview=None):
     return render(request, "associations/story_detail.html", {"story": story, "preview": preview})
 
 
-def open_data_rows(request):
-    """Every active association as a flat record, the same for JSON and CSV."""
-    associations = Association.objects.active().select_related("network").prefetch_related("themes")
-    for association in associations.order_by("name", "pk"):
-        yield {
-            "name": association.name,
-            "municipality": association.municipality,
-            "postcode": association.postcode,
-            "province": association.province,
-            "province_label": str(association.get_province_display()),
-            "network": association.network.name,
-            "themes": [theme.name for theme in association.themes.all()],
-            "url": request.build_absolute_uri(association.get_absolute_url()),
-        }
-
-
-def open_data(view):
-    """Public data any website may fetch, cached for an hour."""
-
-    @require_safe
-    @cache_control(public=True, max_age=3600)
-    @wraps(view)
-    def wrapper(request):
-        response = view(request)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return wrapper
-
-
-@open_data
+@open_data("associations:open_data_schema")
 def open_data_json(request):
-    """The active associations as JSON."""
-    rows = list(open_data_rows(request))
-    return JsonResponse({"count": len(rows), "associations": rows}, json_dumps_params={"ensure_ascii": False})
+    """The active associations as JSON (associations/schemas/open-data.schema.json)."""
+    rows = opendata.rows(request, timezone.localdate())
+    document = {
+        "licence": LICENCE,
+        "schema": request.build_absolute_uri(reverse("associations:open_data_schema")),
+        "count": len(rows),
+        "associations": rows,
+    }
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 
-@open_data
+@open_data("associations:open_data_schema")
 def open_data_csv(request):
-    """The active associations as CSV (core/csvexport.py: byte order mark, formulas neutralised)."""
+    """The active associations as CSV, one row each (core/csvexport.py: byte order mark, formulas neutralised)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="verenigingen.csv"'
-    rows = (
-        [";".join(row["themes"]) if field == "themes" else row[field] for field in OPEN_DATA_FIELDS]
-        for row in open_data_rows(request)
-    )
-    return write_csv(response, OPEN_DATA_FIELDS, rows)
+    rows = opendata.rows(request, timezone.localdate())
+    return write_csv(response, opendata.FIELDS, (opendata.csv_row(row) for row in rows))
+
+
+@open_data()
+def open_data_schema(request):
+    """The JSON Schema of the open data, at a fixed address."""
+    return schema_response(opendata.SCHEMA_FILE)
+
+
+@require_safe
+def open_data_page(request):
+    """What the open data holds, field by field, its licence and where to fetch it."""
+    schema = load_schema(opendata.SCHEMA_FILE)
+    context = {
+        "licence": LICENCE,
+        "schema": schema,
+        "file_fields": schema_fields(schema),
+        "fields": schema_fields(schema, "associations"),
+    }
+    return render(request, "associations/open_data.html", context)

@@ -505,6 +505,17 @@ NEWSLETTER_BOUNCE_DAYS = int(os.environ.get("NEWSLETTER_BOUNCE_DAYS", "90"))
 NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
 # The local maildir `manage.py read_bounces` reads the bounce reports from.
 NEWSLETTER_BOUNCE_MAILDIR = os.environ.get("NEWSLETTER_BOUNCE_MAILDIR", "")
+# Or the bounce mailbox on a mail host, over IMAP (newsletter/imapbox.py): only with TLS ("ssl":
+# IMAPS, port 993; "starttls": port 143). Reports are deleted once recorded, or moved to MOVE_TO.
+NEWSLETTER_BOUNCE_IMAP_HOST = os.environ.get("NEWSLETTER_BOUNCE_IMAP_HOST", "")
+NEWSLETTER_BOUNCE_IMAP_PORT = os.environ.get("NEWSLETTER_BOUNCE_IMAP_PORT", "")
+NEWSLETTER_BOUNCE_IMAP_SECURITY = os.environ.get("NEWSLETTER_BOUNCE_IMAP_SECURITY", "ssl")
+NEWSLETTER_BOUNCE_IMAP_USER = os.environ.get("NEWSLETTER_BOUNCE_IMAP_USER", "")
+NEWSLETTER_BOUNCE_IMAP_PASSWORD = os.environ.get("NEWSLETTER_BOUNCE_IMAP_PASSWORD", "")
+NEWSLETTER_BOUNCE_IMAP_FOLDER = os.environ.get("NEWSLETTER_BOUNCE_IMAP_FOLDER", "INBOX")
+NEWSLETTER_BOUNCE_IMAP_MOVE_TO = os.environ.get("NEWSLETTER_BOUNCE_IMAP_MOVE_TO", "")
+# A certificate authority file for a mail host with its own certificate; empty: the system's.
+NEWSLETTER_BOUNCE_IMAP_CAFILE = os.environ.get("NEWSLETTER_BOUNCE_IMAP_CAFILE", "")
 # The mail provider's tracking webhooks (/anymail/<provider>/tracking/) answer only to this
 # "user:password" (HTTP basic auth); without it they refuse every request.
 ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET", "")}

@@ -29,6 +29,7 @@ urlpatterns = [
     path("verenigingen/", include("associations.urls")),
     path("agenda/", include("events.urls")),
     path("agenda.ics", event_views.calendar_feed, name="events_feed"),
+    path("agenda.json", event_views.events_json, name="events_json"),
     path("acties/", include("campaigns.urls")),
     path("nieuwsbrief/", include("newsletter.urls")),
     # The mail provider's bounce and complaint webhooks (django-anymail), behind WEBHOOK_SECRET.

@@ -31,7 +31,7 @@ from network.models import Document, Network, Theme
 EVENT_TIME_ZONE = zoneinfo.ZoneInfo("Europe/Brussels")
 
 # Paths under /agenda/ that are not events; a slug of digits only would be a year.
-RESERVED_SLUGS = {"archief", "inschrijving", "inschrijven", "agenda", "ics", "feed", "zoeken"}
+RESERVED_SLUGS = {"archief", "inschrijving", "inschrijven", "agenda", "ics", "feed", "zoeken", "open-data"}
 
 MAX_PEOPLE_PER_REGISTRATION = 10
 # From this many people a registration says who they are: seats for a group are booked by one

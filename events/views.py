@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import pagecache, previews, sites
 from core.forms import PublicPost, check_public_post
 from core.listing import paginate, script_json
+from core.opendata import LICENCE, load_schema, open_data, schema_fields, schema_response
 from core.pagecache import token_page
 from core.sites import ALL_NETWORKS, list_query
 from core.tokens import TokenError, TokenExpired
-from events import ical
+from events import ical, opendata
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
 from events.jsonld import event_json_ld
 from events.models import EVENT_TIME_ZONE, Event
@@ -219,6 +220,45 @@ def calendar_feed(request):
         absolute_url=lambda item: request.build_absolute_uri(item.get_absolute_url()),
     )
     return _ics_response(content)
+
+
+@open_data("events:open_data_schema")
+def events_json(request):
+    """The published events that have not ended (of a network, of a theme: the iCal feed's filters) as JSON."""
+    form = FeedFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        problems = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+        return JsonResponse({"error": _("This calendar feed does not exist."), "problems": problems}, status=400)
+    events = _public_events().select_related("network__parent").prefetch_related("themes").upcoming()
+    if form.is_bound:
+        events = form.filter(events)
+    records = [opendata.record(request, event) for event in events]
+    document = {
+        "licence": LICENCE,
+        "schema": request.build_absolute_uri(reverse("events:open_data_schema")),
+        "count": len(records),
+        "events": records,
+    }
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+@open_data()
+def open_data_schema(request):
+    """The JSON Schema of the events feed, at a fixed address."""
+    return schema_response(opendata.SCHEMA_FILE)
+
+
+@require_safe
+def open_data_page(request):
+    """What the events feed holds, field by field, its filters and its licence."""
+    schema = load_schema(opendata.SCHEMA_FILE)
+    context = {
+        "licence": LICENCE,
+        "schema": schema,
+        "file_fields": schema_fields(schema),
+        "fields": schema_fields(schema, "events"),
+    }
+    return render(request, "events/open_data.html", context)
 
 
 # Registration -----------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -75,6 +77,108 @@ def smtp_server(handler):
         yield controller
     finally:
         controller.stop()
+
+
+@dataclass(frozen=True)
+class ImapServer:
+    host: str
+    port: int  # STARTTLS
+    ssl_port: int  # IMAPS (TLS from the first byte)
+    cafile: str
+    user: str
+    password: str
+
+
+def self_signed_certificate(folder):
+    """(certificate, key) files for 127.0.0.1 and localhost, made with the openssl command."""
+    cert, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"),
+            *("-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _tls_front(listener, context, backend_port, stop):
+    """Accept TLS connections on `listener` and relay each, decrypted, to the plain port (what stunnel does)."""
+    import socket
+    import threading
+
+    def pump(source, target):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                target.sendall(data)
+        for sock in (source, target):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    listener.settimeout(0.2)
+    while not stop.is_set():
+        try:
+            raw, _address = listener.accept()
+        except TimeoutError:
+            continue
+        except OSError:
+            return
+        try:
+            client = context.wrap_socket(raw, server_side=True)
+        except OSError:
+            raw.close()
+            continue
+        backend = socket.create_connection(("127.0.0.1", backend_port))
+        for source, target in ((client, backend), (backend, client)):
+            threading.Thread(target=pump, args=(source, target), daemon=True).start()
+
+
+@contextlib.contextmanager
+def imap_server(folder, user="bounces", tls=True):
+    """A real IMAP server (pymap, in-memory backend) on loopback ports for the `with` block: STARTTLS on
+    `port` with a self-signed certificate (`cafile`), and IMAPS on `ssl_port` through a TLS front.
+    With tls=False: plain IMAP only, no STARTTLS offered (a server a reader must refuse)."""
+    import socket
+    import ssl
+    import threading
+
+    from tests.pgcluster import free_port
+
+    cert, key = self_signed_certificate(folder)
+    password = secrets.token_urlsafe(12)
+    port = free_port()
+    command = (
+        "import sys; from pymap.main import main; sys.argv = ['pymap'] + sys.argv[1:]; sys.exit(main())",
+        *("--host", "127.0.0.1", "--port", str(port)),
+        *(("--cert", str(cert), "--key", str(key)) if tls else ("--no-tls",)),
+        *("--no-service", "admin", "dict", "--demo-data", "--demo-user", user, "--demo-password", password),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", *command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+    front = threading.Thread(target=_tls_front, args=(listener, context, port, stop), daemon=True)
+    try:
+
+        def listening():
+            if process.poll() is not None:
+                raise AssertionError(f"pymap ended: {process.stdout.read()}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+            return False
+
+        wait_for(listening, message="the IMAP server to listen")
+        front.start()
+        yield ImapServer("127.0.0.1", port, listener.getsockname()[1], str(cert), user, password)
+    finally:
+        stop.set()
+        listener.close()
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def send_mail_to(settings, controller):

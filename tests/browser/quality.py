@@ -38,6 +38,8 @@ FIXED_PAGES = [
     "/verenigingen/?waar=2870",
     "/verenigingen/kaart/",
     "/verenigingen/?open=za",
+    "/verenigingen/open-data/",
+    "/agenda/open-data/",
 ]
 # The staff pages that pass the same gate, signed in with the second factor (`sign_in_staff`): the
 # dashboard (the admin's start page), the readability list and the broken links.

@@ -352,7 +352,9 @@ def test_without_a_maildir_the_timers_run_reads_nothing_and_succeeds(settings, t
     settings.NEWSLETTER_BOUNCE_MAILDIR = ""
     out = StringIO()
     call_command("read_bounces", "--if-configured", stdout=out)
-    assert out.getvalue().strip() == "No bounce mailbox (NEWSLETTER_BOUNCE_MAILDIR is empty): nothing to read"
+    assert out.getvalue().strip() == (
+        "No bounce mailbox (NEWSLETTER_BOUNCE_MAILDIR and NEWSLETTER_BOUNCE_IMAP_HOST are empty): nothing to read"
+    )
     # By hand, the missing setting is still an error.
     with pytest.raises(CommandError, match="NEWSLETTER_BOUNCE_MAILDIR"):
         call_command("read_bounces", stdout=StringIO())
