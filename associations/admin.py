@@ -16,6 +16,7 @@ from associations.models import (
     AssociationVolunteer,
     Closure,
     HeldChange,
+    HeldPhoto,
     OpeningHours,
     Photo,
     ProfileChange,
@@ -329,8 +330,17 @@ class HeldChangeAdmin(AssociationScopedAdmin):
         activities = format_html_join(
             "", "<li>{}: {} {}</li>", ((row["what"], row["when"], row["where"]) for row in proposed["activities"])
         )
+        added = HeldPhoto.objects.filter(association_id=obj.association_id, pk__in=proposed.get("photos_added", []))
+        removed = Photo.objects.filter(association_id=obj.association_id, pk__in=proposed.get("photos_removed", []))
+        photos = format_html_join(
+            "",
+            '<li><img src="{}" alt="{}" width="160"> {}</li>',
+            ((photo.image.url, photo.alt_text, photo.caption) for photo in added),
+        )
+        gone = format_html_join("", "<li>{}</li>", ((photo.alt_text,) for photo in removed))
         return format_html(
-            "<dl>{}</dl><p>{}</p><div>{}</div><p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul>",
+            "<dl>{}</dl><p>{}</p><div>{}</div><p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul>"
+            "<p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul>",
             fields,
             _("description"),
             proposed["fields"]["description"]
@@ -341,6 +351,10 @@ class HeldChangeAdmin(AssociationScopedAdmin):
             closures,
             _("activities"),
             activities,
+            _("new photos"),
+            photos,
+            _("photos removed"),
+            gone,
         )
 
     def save_model(self, request, obj, form, change):

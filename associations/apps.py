@@ -8,9 +8,13 @@ class AssociationsConfig(AppConfig):
 
     def ready(self):
         from associations import personal_data, revisions, search, sections, sitemaps
+        from associations.media import held_photo_access
+        from associations.models import HELD_PHOTOS
+        from core import media
 
         search.register()
         sections.register()
         sitemaps.register()
         personal_data.register()
         revisions.register()
+        media.register_guard(HELD_PHOTOS, held_photo_access)

@@ -109,7 +109,7 @@ class VolunteerProfileForm(forms.Form):
     )
     contact_person = forms.CharField(label=_("Contact person"), max_length=120, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(label=_("Email address"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     closed_on_public_holidays = forms.BooleanField(label=_("Closed on public holidays"), required=False)
 
@@ -212,3 +212,40 @@ def volunteer_formsets(data=None, initial=None):
         )
         result[key] = formset_class(data, initial=initial.get(key), prefix=prefix)
     return result
+
+
+class VolunteerPhotoForm(forms.ModelForm):
+    """One new photo, optional: with it, its alt text is required (the image pipeline strips its metadata)."""
+
+    class Meta:
+        from associations.models import HeldPhoto
+
+        model = HeldPhoto
+        fields = ["image", "alt_text", "caption"]
+        labels = {"image": _("New photo"), "alt_text": _("Alt text"), "caption": _("Caption")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].required = False
+        self.fields["alt_text"].required = False
+
+    def has_photo(self):
+        return bool(self.cleaned_data.get("image"))
+
+    def _post_clean(self):
+        if self.cleaned_data.get("image"):
+            super()._post_clean()  # the model's checks: a real image, not too big, alt text given
+        elif self.cleaned_data.get("alt_text") or self.cleaned_data.get("caption"):
+            self.add_error("image", _("Choose the photo this text belongs to."))
+
+
+class PhotoRemovalForm(forms.Form):
+    def __init__(self, *args, photos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"] = forms.TypedMultipleChoiceField(
+            label=_("Remove these photos"),
+            choices=[(photo.pk, photo.alt_text) for photo in photos],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )

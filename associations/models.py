@@ -49,6 +49,9 @@ POSTCODE_PROVINCES = [
     (9000, 9999, Province.EAST_FLANDERS),
 ]
 
+# Where proposed photos wait (never public: associations/media.py).
+HELD_PHOTOS = "associations/voorgesteld/"
+
 # Paths under /verenigingen/ that are not associations.
 RESERVED_SLUGS = {"in-beeld", "kaart"}
 
@@ -561,3 +564,33 @@ class HeldChange(models.Model):
 
     def __str__(self):
         return f"{self.association} · {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class HeldPhoto(models.Model):
+    """A photo a volunteer proposes on "Mijn vereniging": not public until an editor approves its
+    HeldChange (then it becomes a Photo; associations/media.py keeps the file from everybody else)."""
+
+    owner = Owner("association__network", public=False)
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="held_photos"
+    )
+    image = image_field(_("photo"), upload_to=HELD_PHOTOS, size_prefix="image", blank=False)
+    image_width = image_size_field()
+    image_height = image_size_field()
+    alt_text = image_alt_field(
+        _("alt text"), blank=False, help_text=_("What does the photo show? Write it for someone who cannot see it.")
+    )
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["association", "added_at", "pk"]
+        verbose_name = _("proposed photo")
+        verbose_name_plural = _("proposed photos")
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def clean(self):
+        require_alt_text(self, "image", "alt_text")

@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from associations import checkup
-from associations.forms import VolunteerProfileForm, volunteer_formsets
-from associations.models import HeldChange
+from associations.forms import PhotoRemovalForm, VolunteerPhotoForm, VolunteerProfileForm, volunteer_formsets
+from associations.models import HeldChange, HeldPhoto
 from associations.volunteers import (
     FIELDS,
     changed_parts,
@@ -99,7 +99,8 @@ def edit(request, slug):
     if not request.user.is_authenticated:
         return _sign_in_first(request)
     association = get_object_or_404(
-        volunteered_associations(request.user).prefetch_related("opening_hours", "closures", "activities"), slug=slug
+        volunteered_associations(request.user).prefetch_related("opening_hours", "closures", "activities", "photos"),
+        slug=slug,
     )
     pending = HeldChange.objects.pending().filter(association=association).first()
     returned = (
@@ -110,11 +111,24 @@ def edit(request, slug):
     if returned and pending and pending.submitted_at > returned.reviewed_at:
         returned = None
     live = profile_data(association)
-    form, formsets = _profile_forms(request, association, pending.proposed if pending else live)
+    basis = pending.proposed if pending else live
+    form, formsets = _profile_forms(request, association, basis)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    photo_form = VolunteerPhotoForm(data, files, prefix="foto")
+    removal = PhotoRemovalForm(
+        data, photos=association.photos.all(), prefix="fotos", initial={"remove": basis.get("photos_removed", [])}
+    )
+    held_photos = HeldPhoto.objects.filter(association=association, pk__in=basis.get("photos_added", []))
     status = 200
     if request.method == "POST":
-        if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+        forms_valid = [form.is_valid(), photo_form.is_valid(), removal.is_valid()]
+        if all(forms_valid) and all(formset.is_valid() for formset in formsets.values()):
             proposal = _proposal(association, live, form, formsets)
+            proposal["photos_removed"] = sorted(removal.cleaned_data["remove"])
+            proposal["photos_added"] = [photo.pk for photo in held_photos]
+            if photo_form.has_photo():
+                photo_form.instance.association = association
+                proposal["photos_added"].append(photo_form.save().pk)
             if proposal == live:
                 messages.info(request, _("Nothing changed compared with your page as it is online."))
             else:
@@ -130,6 +144,9 @@ def edit(request, slug):
         "association": association,
         "form": form,
         "formsets": formsets,
+        "photo_form": photo_form,
+        "removal": removal,
+        "held_photos": held_photos,
         "pending": pending,
         "pending_parts": changed_parts(association, pending.proposed) if pending else [],
         "returned": returned,

@@ -11,6 +11,7 @@ import logging
 import re
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -18,7 +19,16 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext as _
 
-from associations.models import Activity, Association, Closure, HeldChange, OpeningHours, ProfileChange
+from associations.models import (
+    Activity,
+    Association,
+    Closure,
+    HeldChange,
+    HeldPhoto,
+    OpeningHours,
+    Photo,
+    ProfileChange,
+)
 from core.mail import MailNotSent, send_mail
 
 logger = logging.getLogger(__name__)
@@ -61,6 +71,9 @@ def profile_data(association):
         "activities": [
             {"what": row.what, "when": row.when, "where": row.where} for row in association.activities.all()
         ],
+        # Photos: the ids of proposed photos (HeldPhoto) to add, of live ones (Photo) to remove.
+        "photos_added": [],
+        "photos_removed": [],
     }
 
 
@@ -90,9 +103,12 @@ def changed_parts(association, proposed):
         "opening_hours": _("opening hours"),
         "closures": _("closures"),
         "activities": _("activities"),
+        "photos_added": _("new photos"),
+        "photos_removed": _("photos removed"),
     }
     changed = [name for name in FIELDS if live["fields"][name] != proposed["fields"].get(name)]
-    changed += [part for part in ("opening_hours", "closures", "activities") if live[part] != proposed.get(part)]
+    parts = ("opening_hours", "closures", "activities", "photos_added", "photos_removed")
+    changed += [part for part in parts if live[part] != proposed.get(part, [])]
     return [str(labels[name]) for name in changed]
 
 
@@ -188,6 +204,7 @@ def approve_change(*, change, reviewer, request=None):
         )
     for position, row in enumerate(proposed["activities"]):
         Activity.objects.create(association=association, position=position, **{key: row[key] for key in ACTIVITY_KEYS})
+    _apply_photos(association, proposed)
     association.save()  # last, so the page cache drops the network's pages after every row changed
     if parts:
         ProfileChange.objects.create(association=association, user=change.submitted_by, fields=parts)
@@ -207,6 +224,24 @@ def approve_change(*, change, reviewer, request=None):
     return change
 
 
+def _apply_photos(association, proposed):
+    """Proposed photos become photos (through the image pipeline again); removed ones go."""
+    Photo.objects.filter(association=association, pk__in=proposed.get("photos_removed", [])).delete()
+    position = max([photo.position for photo in association.photos.all()], default=0)
+    for held in HeldPhoto.objects.filter(association=association, pk__in=proposed.get("photos_added", [])):
+        position += 1
+        with held.image.open("rb") as stored:
+            name = held.image.name.rsplit("/", 1)[-1]
+            Photo.objects.create(
+                association=association,
+                image=File(stored, name=name),
+                alt_text=held.alt_text,
+                caption=held.caption,
+                position=position,
+            )
+        held.delete()  # its files go once the transaction is committed
+
+
 @transaction.atomic
 def return_change(*, change, reviewer, reason, request=None):
     """Send a pending proposal back with a reason; nothing of it is applied."""
@@ -215,6 +250,9 @@ def return_change(*, change, reviewer, reason, request=None):
         return change
     change.status = HeldChange.Status.RETURNED
     change.reason = reason
+    HeldPhoto.objects.filter(
+        association_id=change.association_id, pk__in=change.proposed.get("photos_added", [])
+    ).delete()
     change.reviewed_by, change.reviewed_at = reviewer, timezone.now()
     change.save()
     association = change.association

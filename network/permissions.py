@@ -38,6 +38,7 @@ ROLE_PERMISSIONS = {
         *_crud("associations", "associationvolunteer"),
         "associations.view_heldchange",
         "associations.change_heldchange",
+        "associations.view_heldphoto",
         *_crud("events", "event"),
         "events.view_registration",
         # Registering people without an email address on the site (events/permissions.py).

@@ -8,13 +8,14 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from associations import checkup
-from associations.models import HeldChange, OpeningHours
+from associations.models import HeldChange, HeldPhoto, OpeningHours
 from associations.volunteers import approve_change, profile_data, return_change
 from network.permissions import Role
 from tests.factories import (
@@ -341,7 +342,7 @@ def test_volunteer_page_query_count_is_constant(world, volunteer_client, django_
     url = edit_url(association)
     volunteer_client.post(url, proposal_form(association, intro="Eerst"))
     volunteer_client.get(url)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         volunteer_client.get(url)
     for weekday in range(2, 7):
         OpeningHours.objects.create(
@@ -349,7 +350,7 @@ def test_volunteer_page_query_count_is_constant(world, volunteer_client, django_
         )
         association.activities.create(what=f"Activiteit {weekday}", when="Elke week")
     volunteer_client.post(url, proposal_form(association, intro="Meer"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         volunteer_client.get(url)
 
 
@@ -399,3 +400,59 @@ def test_check_token_bound_to_the_moment_asked(world):
     token = checkup.check_url(association, "").rsplit("/", 2)[-2]
     association.save()
     assert checkup.association_for_token(token) == association
+
+
+# Photos -------------------------------------------------------------------------------------------
+
+
+def jpeg_with_gps():
+    from PIL import ExifTags, Image
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Telefoon"
+    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (51.0, 3.0, 30.0)}
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), "navy").save(buffer, "JPEG", exif=exif)
+    return SimpleUploadedFile("soep.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_proposed_photo_needs_alt_text_waits_hidden_and_goes_live_without_gps(
+    world, volunteer_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    association = world["association"]
+    url = edit_url(association)
+    response = volunteer_client.post(url, proposal_form(association, **{"foto-image": jpeg_with_gps()}))
+    assert response.status_code == 400
+    assert "Beschrijf deze afbeelding voor wie ze niet kan zien." in response.content.decode()
+    assert not HeldPhoto.objects.exists()
+
+    post = proposal_form(association, **{"foto-image": jpeg_with_gps(), "foto-alt_text": "Een kom soep op tafel"})
+    assert volunteer_client.post(url, post).status_code == 302
+    held = HeldPhoto.objects.get()
+    assert HeldChange.objects.get().proposed["photos_added"] == [held.pk]
+    file_url = held.image.url
+    # Waiting: the volunteer sees it, nobody else, and the profile does not show it.
+    assert volunteer_client.get(file_url).status_code == 200
+    assert Client().get(file_url).status_code == 404
+    assert "Een kom soep op tafel" not in Client().get(association.get_absolute_url()).content.decode()
+    assert "Een kom soep op tafel" in volunteer_client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_change(change=HeldChange.objects.get(), reviewer=world["editor"])
+    photo = association.photos.get()
+    assert photo.alt_text == "Een kom soep op tafel"
+    with Image.open(photo.image.path) as stored:
+        assert not stored.getexif()
+    assert not HeldPhoto.objects.exists()
+    assert Client().get(file_url).status_code == 404
+    assert "Een kom soep op tafel" in Client().get(association.get_absolute_url()).content.decode()
+
+    # Removing it is a proposal too.
+    post = proposal_form(association, **{"fotos-remove": [str(photo.pk)]})
+    assert volunteer_client.post(url, post).status_code == 302
+    assert association.photos.exists()
+    approve_change(change=HeldChange.objects.get(status=HeldChange.Status.PENDING), reviewer=world["editor"])
+    assert not association.photos.exists()
