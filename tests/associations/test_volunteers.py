@@ -456,3 +456,28 @@ def test_a_proposed_photo_needs_alt_text_waits_hidden_and_goes_live_without_gps(
     assert association.photos.exists()
     approve_change(change=HeldChange.objects.get(status=HeldChange.Status.PENDING), reviewer=world["editor"])
     assert not association.photos.exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"uren-TOTAL_FORMS": "", "uren-INITIAL_FORMS": "x"},
+        {"uren-0-weekday": "9", "uren-0-opens": "25:99"},
+        {"sluitingen-0-starts_on": "2026-02-30", "sluitingen-0-ends_on": "morgen", "sluitingen-TOTAL_FORMS": "1"},
+        {"activiteiten-TOTAL_FORMS": "5000"},
+        {"intro": "x" * 301, "website": "javascript:alert(1)"},
+        {"intro": "Soep\u202eeps"},
+        {
+            "foto-image": SimpleUploadedFile("soep.jpg", b"geen foto", content_type="image/jpeg"),
+            "foto-alt_text": "Soep",
+        },
+        {"fotos-remove": ["999999", "x"]},
+    ],
+)
+def test_hostile_input_gets_a_400_and_holds_nothing(world, volunteer_client, changes, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    association = world["association"]
+    response = volunteer_client.post(edit_url(association), proposal_form(association, **changes))
+    assert response.status_code == 400
+    assert not HeldChange.objects.exists() and not HeldPhoto.objects.exists()
+    assert mail.outbox == []
