@@ -103,11 +103,14 @@ def edit(request, slug):
         slug=slug,
     )
     pending = HeldChange.objects.pending().filter(association=association).first()
-    returned = (
-        HeldChange.objects.filter(association=association, status=HeldChange.Status.RETURNED)
+    # The reason of a returned change shows until the next proposal or decision.
+    latest = (
+        HeldChange.objects.filter(association=association)
+        .exclude(status=HeldChange.Status.PENDING)
         .order_by("-reviewed_at", "-pk")
         .first()
     )
+    returned = latest if latest and latest.status == HeldChange.Status.RETURNED else None
     if returned and pending and pending.submitted_at > returned.reviewed_at:
         returned = None
     live = profile_data(association)

@@ -481,3 +481,15 @@ def test_hostile_input_gets_a_400_and_holds_nothing(world, volunteer_client, cha
     assert response.status_code == 400
     assert not HeldChange.objects.exists() and not HeldPhoto.objects.exists()
     assert mail.outbox == []
+
+
+def test_the_reason_shows_until_the_next_proposal_is_decided(world, volunteer_client):
+    association = world["association"]
+    url = edit_url(association)
+    volunteer_client.post(url, proposal_form(association, intro="Eerste"))
+    return_change(change=HeldChange.objects.get(), reviewer=world["editor"], reason="Te kort.")
+    assert "Te kort." in volunteer_client.get(url).content.decode()
+    volunteer_client.post(url, proposal_form(association, intro="Tweede, langer voorstel"))
+    assert "Te kort." not in volunteer_client.get(url).content.decode()
+    approve_change(change=HeldChange.objects.get(status=HeldChange.Status.PENDING), reviewer=world["editor"])
+    assert "Te kort." not in volunteer_client.get(url).content.decode()
