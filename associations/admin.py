@@ -387,7 +387,7 @@ class VolunteerForm(forms.ModelForm):
 
     class Meta:
         model = AssociationVolunteer
-        fields = ["association"]
+        fields = ["association", "registers_others"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -429,7 +429,7 @@ class AssociationVolunteerAdmin(AssociationScopedAdmin):
 
     association_path = "association__"
     form = VolunteerForm
-    list_display = ["user", "association", "added_at"]
+    list_display = ["user", "association", "registers_others", "added_at"]
     list_filter = ["association__network"]
     list_select_related = ["user", "association"]
     search_fields = ["user__email", "association__name"]

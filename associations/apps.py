@@ -10,7 +10,8 @@ class AssociationsConfig(AppConfig):
         from associations import personal_data, revisions, search, sections, sitemaps
         from associations.media import held_photo_access
         from associations.models import HELD_PHOTOS
-        from core import media
+        from associations.volunteers import coordinated_association_names
+        from core import coordinators, media
 
         search.register()
         sections.register()
@@ -18,3 +19,4 @@ class AssociationsConfig(AppConfig):
         personal_data.register()
         revisions.register()
         media.register_guard(HELD_PHOTOS, held_photo_access)
+        coordinators.register_finder(coordinated_association_names)

@@ -496,6 +496,14 @@ class AssociationVolunteer(models.Model):
         Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="volunteers"
     )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    registers_others = models.BooleanField(
+        _("coordinator"),
+        default=False,
+        help_text=_(
+            "Ticked, this volunteer registers people without an email address for events, in the name of "
+            "the association, and sees the people of the association on an event's attendance list."
+        ),
+    )
 
     class Meta:
         ordering = ["association", "user"]

@@ -46,6 +46,16 @@ def volunteered_associations(user):
     return Association.objects.filter(volunteers__user=user).select_related("network")
 
 
+def coordinated_association_names(user):
+    """The active associations whose coordinator this user is (core/coordinators.py asks)."""
+    return list(
+        Association.objects.active()
+        .filter(volunteers__user=user, volunteers__registers_others=True)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
 def _text(value):
     return value.isoformat(timespec="minutes") if isinstance(value, datetime.time) else str(value)
 
