@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
@@ -9,7 +13,10 @@ from associations.models import (
     Activity,
     Association,
     AssociationMembership,
+    AssociationVolunteer,
     Closure,
+    HeldChange,
+    HeldPhoto,
     OpeningHours,
     Photo,
     ProfileChange,
@@ -23,6 +30,7 @@ from associations.permissions import (
     record_profile_change,
 )
 from associations.resources import AssociationResource
+from associations.volunteers import approve_change, changed_parts, return_change
 from audit.actions import PublicationActions
 from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin, PublicationWindowAdminMixin
 from core.revisions import RevisionsAdmin
@@ -222,3 +230,221 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
             and request.user.has_perm("associations.delete_association")
             and can_edit_association(request.user, obj.association)
         )
+
+
+class HeldChangeForm(forms.ModelForm):
+    """An editor's decision on a volunteer's proposal: approve (applied at once) or return with a reason."""
+
+    APPROVE, RETURN = "goedkeuren", "terugsturen"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve: put it online")), (RETURN, _("Return it to the volunteer"))],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = HeldChange
+        fields = ["reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Tell the volunteer why the change is returned."))
+        return cleaned
+
+
+@admin.register(HeldChange)
+class HeldChangeAdmin(AssociationScopedAdmin):
+    """Volunteers' proposals from "Mijn vereniging", for the editors of the association's network."""
+
+    association_path = "association__"
+    form = HeldChangeForm
+    list_display = ["submitted_at", "association", "submitted_by", "status"]
+    list_filter = ["status", "association__network"]
+    list_select_related = ["association", "submitted_by"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [
+        "association",
+        "submitted_by",
+        "submitted_at",
+        "status",
+        "changes",
+        "proposal",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+
+    def get_queryset(self, request):
+        # Only editors of whole networks review; an association's own editor does not approve itself.
+        queryset = super().get_queryset(request)
+        return queryset if edits_whole_networks(request.user) else queryset.none()
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status == HeldChange.Status.PENDING:
+            return ["association", "submitted_by", "submitted_at", "changes", "proposal", "decision", "reason"]
+        return [
+            "association",
+            "submitted_by",
+            "submitted_at",
+            "status",
+            "changes",
+            "proposal",
+            "reviewed_by",
+            "reviewed_at",
+            "reason",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != HeldChange.Status.PENDING:
+            return [*self.readonly_fields, "reason"]
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+    @admin.display(description=_("what changes"))
+    def changes(self, obj):
+        if obj.status != HeldChange.Status.PENDING:
+            return "-"
+        return ", ".join(changed_parts(obj.association, obj.proposed)) or "-"
+
+    @admin.display(description=_("proposed profile"))
+    def proposal(self, obj):
+        from django.utils.dates import WEEKDAYS
+
+        proposed = obj.proposed
+        fields = format_html_join(
+            "",
+            "<dt>{}</dt><dd>{}</dd>",
+            ((name, value) for name, value in proposed["fields"].items() if name != "description"),
+        )
+        hours = format_html_join(
+            "",
+            "<li>{} {}\u2013{} {} {}</li>",
+            (
+                (WEEKDAYS[row["weekday"]], row["opens"], row["closes"], row["what"], row["place"])
+                for row in proposed["opening_hours"]
+            ),
+        )
+        closures = format_html_join(
+            "",
+            "<li>{} \u2013 {} {}</li>",
+            ((row["starts_on"], row["ends_on"], row["reason"]) for row in proposed["closures"]),
+        )
+        activities = format_html_join(
+            "", "<li>{}: {} {}</li>", ((row["what"], row["when"], row["where"]) for row in proposed["activities"])
+        )
+        added = HeldPhoto.objects.filter(association_id=obj.association_id, pk__in=proposed.get("photos_added", []))
+        removed = Photo.objects.filter(association_id=obj.association_id, pk__in=proposed.get("photos_removed", []))
+        photos = format_html_join(
+            "",
+            '<li><img src="{}" alt="{}" width="160"> {}</li>',
+            ((photo.image.url, photo.alt_text, photo.caption) for photo in added),
+        )
+        gone = format_html_join("", "<li>{}</li>", ((photo.alt_text,) for photo in removed))
+        return format_html(
+            "<dl>{}</dl><p>{}</p><div>{}</div><p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul>"
+            "<p>{}</p><ul>{}</ul><p>{}</p><ul>{}</ul>",
+            fields,
+            _("description"),
+            proposed["fields"]["description"]
+            and format_html("<blockquote>{}</blockquote>", proposed["fields"]["description"]),
+            _("opening hours"),
+            hours,
+            _("closures"),
+            closures,
+            _("activities"),
+            activities,
+            _("new photos"),
+            photos,
+            _("photos removed"),
+            gone,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not self._allowed(request, obj) or not edits_whole_networks(request.user):
+            raise PermissionDenied(_("You may only review changes of your own networks' associations."))
+        decision = form.cleaned_data.get("decision")
+        if decision == HeldChangeForm.APPROVE:
+            try:
+                approve_change(change=obj, reviewer=request.user, request=request)
+            except ValidationError as error:
+                transaction.set_rollback(True)
+                messages.error(
+                    request, _("The change could not be applied: %(error)s") % {"error": "; ".join(error.messages)}
+                )
+        elif decision == HeldChangeForm.RETURN:
+            return_change(
+                change=obj, reviewer=request.user, reason=form.cleaned_data["reason"].strip(), request=request
+            )
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+
+class VolunteerForm(forms.ModelForm):
+    """A volunteer is added by address: the account (no password; it signs in with a mailed code) is made if needed."""
+
+    email = forms.EmailField(
+        label=_("Email address"), help_text=_("The volunteer signs in with a code sent to this address.")
+    )
+
+    class Meta:
+        model = AssociationVolunteer
+        fields = ["association", "registers_others"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+            self.fields["email"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        email = (cleaned.get("email") or "").strip().lower()
+        if email and not self.instance.pk:
+            user = get_user_model().objects.filter(email__iexact=email).first()
+            if user is not None and (user.is_staff or user.is_superuser):
+                self.add_error("email", _("This address belongs to a staff account; staff keep their own sign-in."))
+            elif (
+                user is not None
+                and AssociationVolunteer.objects.filter(user=user, association=cleaned.get("association")).exists()
+            ):
+                self.add_error("email", _("This address already keeps this association."))
+        return cleaned
+
+    def save(self, commit=True):
+        from allauth.account.models import EmailAddress
+
+        if not self.instance.pk:
+            email = self.cleaned_data["email"].strip().lower()
+            User = get_user_model()
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                user = User.objects.create_user(username=email, email=email)  # no usable password
+                EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+            self.instance.user = user
+        return super().save(commit)
+
+
+@admin.register(AssociationVolunteer)
+class AssociationVolunteerAdmin(AssociationScopedAdmin):
+    """Who keeps an association's page on "Mijn vereniging" (network editors add and remove them)."""
+
+    association_path = "association__"
+    form = VolunteerForm
+    list_display = ["user", "association", "registers_others", "added_at"]
+    list_filter = ["association__network"]
+    list_select_related = ["user", "association"]
+    search_fields = ["user__email", "association__name"]
+    autocomplete_fields = ["association"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if edits_whole_networks(request.user) else queryset.none()

@@ -8,6 +8,10 @@ class AssociationsConfig(AppConfig):
 
     def ready(self):
         from associations import dashboard, personal_data, previews, revisions, search, sections, sitemaps
+        from associations.media import held_photo_access
+        from associations.models import HELD_PHOTOS
+        from associations.volunteers import coordinated_association_names
+        from core import coordinators, media
 
         search.register()
         sections.register()
@@ -16,3 +20,5 @@ class AssociationsConfig(AppConfig):
         revisions.register()
         previews.register()
         dashboard.register()
+        media.register_guard(HELD_PHOTOS, held_photo_access)
+        coordinators.register_finder(coordinated_association_names)

@@ -6,13 +6,16 @@ Only De Schakel is named in the networks' texts (../shared/seeds/); every other 
 is made up, carries "example data" on the site, and has example contact details. De Schakel's
 story is written for the demo, not by its members, so it is marked as example text: its quote
 must not pass for the words of real people.
+
+A made-up volunteer of De Schakel, `vrijwilliger@example.org`, signs in on /mijn-vereniging/ with
+a code that `make run` prints on the console (mail goes there in debug).
 """
 
 import datetime
 
 from django.utils.text import slugify
 
-from associations.models import Activity, Association, Closure, OpeningHours, Story
+from associations.models import Activity, Association, AssociationVolunteer, Closure, OpeningHours, Story
 from network.models import Network, Theme
 
 # (network slug, [(municipality, postcode), ...]); Puurs is De Schakel's.
@@ -195,7 +198,24 @@ def load():
         },
     )
     created += new
+    _volunteer(schakel)
     return created
+
+
+DEMO_VOLUNTEER = "vrijwilliger@example.org"
+
+
+def _volunteer(association):
+    """The demo's volunteer: no password (signs in with a mailed code), no staff flag."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user, new = get_user_model().objects.get_or_create(username=DEMO_VOLUNTEER, defaults={"email": DEMO_VOLUNTEER})
+    if new:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=DEMO_VOLUNTEER, primary=True, verified=True)
+    AssociationVolunteer.objects.get_or_create(user=user, association=association)
 
 
 def _example(network, municipality, postcode, index, themes, *, active):

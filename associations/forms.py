@@ -87,3 +87,165 @@ class DirectoryFilterForm(ListFilterForm):
         if self.place:
             associations = associations.nearest(self.place)
         return associations
+
+
+# "Mijn vereniging": a volunteer's proposal (associations/volunteers.py) ----------------------------
+
+
+class VolunteerProfileForm(forms.Form):
+    """The association's own fields a volunteer may propose; the description as plain paragraphs."""
+
+    intro = forms.CharField(
+        label=_("Short introduction"),
+        max_length=300,
+        help_text=_("One or two plain sentences, shown in the directory."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=10000,
+        help_text=_("Plain text; leave an empty line between paragraphs."),
+    )
+    contact_person = forms.CharField(label=_("Contact person"), max_length=120, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email address"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    closed_on_public_holidays = forms.BooleanField(label=_("Closed on public holidays"), required=False)
+
+    def clean(self):
+        from core.plaintext import clean_plain_text
+
+        cleaned = super().clean()
+        for name in ("intro", "contact_person", "phone"):
+            if cleaned.get(name):
+                try:
+                    cleaned[name] = clean_plain_text(cleaned[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class VolunteerHoursForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Day"), choices=[("", "---------"), *sorted(WEEKDAYS.items())], coerce=int
+    )
+    opens = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    closes = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    what = forms.CharField(label=_("What happens"), max_length=100, required=False)
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=150,
+        required=False,
+        help_text=_("Left empty, it is the association's own address."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens"), cleaned.get("closes")
+        if opens and closes and closes <= opens:
+            self.add_error("closes", _("The closing time must come after the opening time."))
+        return cleaned
+
+
+class VolunteerClosureForm(forms.Form):
+    starts_on = forms.DateField(label=_("Closed from"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Closed until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last closed day; the same day for one day."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last closed day cannot come before the first."))
+        return cleaned
+
+
+class VolunteerActivityForm(forms.Form):
+    what = forms.CharField(label=_("What"), max_length=150)
+    when = forms.CharField(
+        label=_("When"), max_length=150, help_text=_("For example: every Tuesday from 9.30 to 12.00.")
+    )
+    where = forms.CharField(label=_("Where"), max_length=150, required=False)
+
+
+class VolunteerHoursFormSet(forms.BaseFormSet):
+    def clean(self):
+        from associations.hours import span
+        from associations.models import overlapping
+
+        if any(self.errors):
+            return
+        rows = [
+            OpeningHours(**{key: form.cleaned_data[key] for key in ("weekday", "opens", "closes", "what", "place")})
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if clashes := overlapping(rows):
+            first, second = clashes[0]
+            raise ValidationError(
+                _("On %(day)s, %(first)s and %(second)s overlap at the same place.")
+                % {
+                    "day": first.get_weekday_display(),
+                    "first": span(first.opens, first.closes),
+                    "second": span(second.opens, second.closes),
+                }
+            )
+
+
+def volunteer_formsets(data=None, initial=None):
+    """The three row lists of the volunteer's page, each with two empty rows (no script needed to add one)."""
+    initial = initial or {}
+    kinds = [
+        ("uren", VolunteerHoursForm, VolunteerHoursFormSet, "opening_hours"),
+        ("sluitingen", VolunteerClosureForm, forms.BaseFormSet, "closures"),
+        ("activiteiten", VolunteerActivityForm, forms.BaseFormSet, "activities"),
+    ]
+    result = {}
+    for prefix, form, base, key in kinds:
+        formset_class = forms.formset_factory(
+            form, formset=base, extra=2, can_delete=True, max_num=30, validate_max=True
+        )
+        result[key] = formset_class(data, initial=initial.get(key), prefix=prefix)
+    return result
+
+
+class VolunteerPhotoForm(forms.ModelForm):
+    """One new photo, optional: with it, its alt text is required (the image pipeline strips its metadata)."""
+
+    class Meta:
+        from associations.models import HeldPhoto
+
+        model = HeldPhoto
+        fields = ["image", "alt_text", "caption"]
+        labels = {"image": _("New photo"), "alt_text": _("Alt text"), "caption": _("Caption")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].required = False
+        self.fields["alt_text"].required = False
+
+    def has_photo(self):
+        return bool(self.cleaned_data.get("image"))
+
+    def _post_clean(self):
+        if self.cleaned_data.get("image"):
+            super()._post_clean()  # the model's checks: a real image, not too big, alt text given
+        elif self.cleaned_data.get("alt_text") or self.cleaned_data.get("caption"):
+            self.add_error("image", _("Choose the photo this text belongs to."))
+
+
+class PhotoRemovalForm(forms.Form):
+    def __init__(self, *args, photos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove"] = forms.TypedMultipleChoiceField(
+            label=_("Remove these photos"),
+            choices=[(photo.pk, photo.alt_text) for photo in photos],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )

@@ -50,6 +50,9 @@ POSTCODE_PROVINCES = [
     (9000, 9999, Province.EAST_FLANDERS),
 ]
 
+# Where proposed photos wait (never public: associations/media.py).
+HELD_PHOTOS = "associations/voorgesteld/"
+
 # Paths under /verenigingen/ that are not associations.
 RESERVED_SLUGS = {"in-beeld", "kaart", "open-data"}
 
@@ -169,6 +172,10 @@ class Association(models.Model):
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The yearly "klopt dit nog?" mail (associations/checkup.py): when it last went out, and when
+    # somebody of the association last said the page is right.
+    checked_on = models.DateField(_("last checked on"), null=True, blank=True)
+    check_asked_at = models.DateTimeField(_("check last asked"), null=True, blank=True, editable=False)
 
     objects = AssociationQuerySet.as_manager()
 
@@ -480,3 +487,126 @@ class ProfileChange(models.Model):
 
     def __str__(self):
         return f"{self.association} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class AssociationVolunteer(models.Model):
+    """A volunteer who keeps an association's page on "Mijn vereniging", signed in by a mailed code.
+
+    Not staff: a volunteer proposes changes (HeldChange), an editor of the network approves them.
+    """
+
+    owner = Owner("association__network", public=False)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="volunteering"
+    )
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="volunteers"
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    registers_others = models.BooleanField(
+        _("coordinator"),
+        default=False,
+        help_text=_(
+            "Ticked, this volunteer registers people without an email address for events, in the name of "
+            "the association, and sees the people of the association on an event's attendance list."
+        ),
+    )
+
+    class Meta:
+        ordering = ["association", "user"]
+        constraints = [models.UniqueConstraint(fields=["user", "association"], name="unique_association_volunteer")]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+
+    def __str__(self):
+        return f"{self.user.email} · {self.association}"
+
+
+class HeldChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=HeldChange.Status.PENDING)
+
+
+class HeldChange(models.Model):
+    """A volunteer's proposed profile, held until an editor of the network approves or returns it.
+
+    `proposed` holds the whole proposal (fields, opening hours, closures, activities; see
+    associations/volunteers.py); the public page shows the association as it is until approval.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "wacht", _("waiting for review")
+        APPROVED = "goedgekeurd", _("approved")
+        RETURNED = "teruggestuurd", _("returned")
+
+    owner = Owner("association__network", public=False)
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="held_changes"
+    )
+    proposed = models.JSONField(_("proposed profile"), default=dict)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="held_changes",
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reason = models.TextField(_("reason for returning"), blank=True)
+
+    objects = HeldChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association"], condition=Q(status="wacht"), name="one_pending_change_per_association"
+            )
+        ]
+        verbose_name = _("held change")
+        verbose_name_plural = _("held changes")
+
+    def __str__(self):
+        return f"{self.association} · {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class HeldPhoto(models.Model):
+    """A photo a volunteer proposes on "Mijn vereniging": not public until an editor approves its
+    HeldChange (then it becomes a Photo; associations/media.py keeps the file from everybody else)."""
+
+    owner = Owner("association__network", public=False)
+
+    association = models.ForeignKey(
+        Association, verbose_name=_("association"), on_delete=models.CASCADE, related_name="held_photos"
+    )
+    image = image_field(_("photo"), upload_to=HELD_PHOTOS, size_prefix="image", blank=False)
+    image_width = image_size_field()
+    image_height = image_size_field()
+    alt_text = image_alt_field(
+        _("alt text"), blank=False, help_text=_("What does the photo show? Write it for someone who cannot see it.")
+    )
+    caption = models.CharField(_("caption"), max_length=250, blank=True)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["association", "added_at", "pk"]
+        verbose_name = _("proposed photo")
+        verbose_name_plural = _("proposed photos")
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+    def clean(self):
+        require_alt_text(self, "image", "alt_text")

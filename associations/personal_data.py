@@ -36,6 +36,37 @@ class ProfileChanges(UserOwnedKind):
         return len(records)
 
 
+class Volunteering(UserOwnedKind):
+    key = "associations.associationvolunteer"
+    label = gettext_lazy("Associations whose page you keep")
+    models = ("associations.AssociationVolunteer",)
+    order = 63
+    select_related = ("association",)
+
+    def export(self, link):
+        return describe(link, "association", "added_at")
+
+
+class HeldChanges(UserOwnedKind):
+    """A volunteer's proposals: the proposal is the association's, not personal; who sent it is."""
+
+    key = "associations.heldchange"
+    label = gettext_lazy("Changes you proposed to an association's page")
+    models = ("associations.HeldChange",)
+    user_field = "submitted_by"
+    order = 64
+    outcome = ANONYMISED
+    history_is_personal = False
+    select_related = ("association",)
+
+    def export(self, change):
+        return describe(change, "association", "submitted_at", "status", "reason")
+
+    def erase(self, records, subject):
+        # The proposal stays for the network's review; who sent it becomes the anonymised account.
+        return len(records)
+
+
 class AssociationContacts(Kind):
     """An association's contact address is published on its profile on purpose: mentioned, never erased.
 
@@ -60,4 +91,4 @@ class AssociationContacts(Kind):
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    personaldata.register(AssociationMemberships, ProfileChanges, AssociationContacts)
+    personaldata.register(AssociationMemberships, ProfileChanges, Volunteering, HeldChanges, AssociationContacts)

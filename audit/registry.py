@@ -65,7 +65,7 @@ AUDITED = [
     Audited("network.ShareLink"),
     Audited(
         "associations.Association",
-        exclude=("updated_at",),
+        exclude=("updated_at", "check_asked_at"),
         private=("contact_person", "phone", "email"),
         m2m=("themes",),
         # Inactive associations are hidden from the site: switching it is taking them offline.
@@ -77,6 +77,9 @@ AUDITED = [
     Audited("associations.Photo", exclude=("image_width", "image_height")),
     Audited("associations.Story", exclude=("photo_width", "photo_height"), publication=ON),
     Audited("associations.AssociationMembership"),
+    # Who may propose changes on "Mijn vereniging", and what became of each proposal.
+    Audited("associations.AssociationVolunteer"),
+    Audited("associations.HeldChange", exclude=("proposed",)),
     Audited(
         "events.Event",
         exclude=("uid", "starts_at", "ends_at", "created_at", "updated_at"),

@@ -231,6 +231,13 @@ SESSION_COOKIE_AGE = int(os.environ.get("STAFF_SESSION_HOURS", "10")) * 3600
 # client per 15 minutes. The client is the one PROXY_COUNT names (core/accounts.py), an IPv6
 # client its /64 (RATE_LIMIT_IPV6_PREFIX).
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/15m/ip,5/15m/key"}
+# Association volunteers sign in with a code mailed to them (no password, no authenticator app)
+# and reach only "Mijn vereniging" and the public pages (core/secondfactor.py). Asking for a code
+# is limited by allauth (3 a minute per address) and by RATE_LIMITS["login_code"].
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_FORMS = {"request_login_code": "core.accounts.LoginCodeForm"}
+NON_STAFF_LOGIN_REDIRECT_URL = "/mijn-vereniging/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Changing an address or the second factor asks for the password (or a code) again if the last
 # confirmation is more than 5 minutes old (a password change asks for the old one anyway); a
@@ -472,6 +479,7 @@ RATE_LIMITS = {
     "signature": {"ip": (20, 3600), "address": (3, 3600)},
     "registration": {"ip": (20, 3600), "address": (5, 3600)},
     "subscription": {"ip": (20, 3600), "address": (3, 3600)},
+    "login_code": {"ip": (20, 3600), "address": (6, 3600)},
 }
 
 # How long a link in a confirmation mail stays valid.

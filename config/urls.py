@@ -27,6 +27,7 @@ urlpatterns = [
     path("zoeken/", search.search, name="search"),
     path("nieuws/", include("news.urls")),
     path("verenigingen/", include("associations.urls")),
+    path("mijn-vereniging/", include("associations.volunteer_urls")),
     path("agenda/", include("events.urls")),
     path("agenda.ics", event_views.calendar_feed, name="events_feed"),
     path("agenda.json", event_views.events_json, name="events_json"),

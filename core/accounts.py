@@ -1,5 +1,6 @@
-"""How django-allauth treats accounts here: staff only, no public sign-up, the site's client-address
-rule, and other sessions ended when the second factor changes.
+"""How django-allauth treats accounts here: staff and association volunteers, no public sign-up, the
+site's client-address rule, sign-in codes rate limited, and other sessions ended when the second
+factor changes.
 
 The receivers below are connected when network/apps.py imports this module.
 """
@@ -7,13 +8,18 @@ The receivers below are connected when network/apps.py imports this module.
 import re
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import RequestLoginCodeForm
+from allauth.core import context
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 
+from core import ratelimit
 from core.ratelimit import client_ip
 from core.secondfactor import record_second_factor
 
@@ -22,6 +28,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         """Staff accounts are made by a superuser in the admin; nobody signs up."""
         return False
+
+    def get_login_redirect_url(self, request):
+        """Staff go to the admin; anybody else (a volunteer, signed in by a mailed code) to their own page."""
+        if request.user.is_staff:
+            return super().get_login_redirect_url(request)
+        return resolve_url(settings.NON_STAFF_LOGIN_REDIRECT_URL)
 
     def get_client_ip(self, request):
         """The site's one client-address rule (settings.PROXY_COUNT), for allauth's sign-in rate
@@ -37,6 +49,23 @@ class AccountAdapter(DefaultAccountAdapter):
         answers to (a network's own domain, with and without www). Password reset clears the
         same key."""
         return credentials.get("email", credentials.get("username", "")).lower()
+
+
+class LoginCodeForm(RequestLoginCodeForm):
+    """Asking for a sign-in code also counts against the site's own limit (settings.RATE_LIMITS
+    "login_code", per client and per address), beside allauth's per-minute one: every request
+    mails a code, so a robot could otherwise fill a volunteer's inbox an hour long."""
+
+    def clean_email(self):
+        email = super().clean_email()
+        if email and not ratelimit.allow(context.request, "login_code", email=email):
+            raise self.get_adapter_error()
+        return email
+
+    def get_adapter_error(self):
+        from django import forms
+
+        return forms.ValidationError(_("Too many codes asked for this address. Try again in an hour."))
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -12,12 +12,20 @@ forms, the account pages and the admin are covered where they are, and so is any
 view added later, without anybody remembering to add it to a list. The cost is small: a
 half-signed-in staff member is sent to the set-up page from public pages too, until they finish
 or sign out.
+
+Association volunteers are the one exception: a non-staff account signed in with a code mailed
+to it (allauth's login by code) has no second factor and needs none, because it reaches nothing
+a second factor guards. Its session is refused (403) the admin and every account page but signing
+in and out (deny by default: any account page allauth adds later is refused too); elsewhere it
+is a visitor with a "Mijn vereniging" page, and every staff view refuses it by its own
+permission check (staff only: `network.permissions.can_preview`, the admin's `is_staff`).
 """
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,6 +61,26 @@ OPEN_VIEWS = frozenset(
 )
 
 
+# Areas a volunteer's session may not enter (view-name prefixes), and the exceptions in them.
+CLOSED_TO_VOLUNTEERS = ("admin:", "admin_", "account_", "mfa_", "usersessions_")
+VOLUNTEER_OPEN_VIEWS = frozenset(
+    {"account_login", "account_logout", "account_request_login_code", "account_confirm_login_code"}
+)
+
+
+def signed_in_by_code(request):
+    """Whether this session's sign-in was a code mailed to the account (allauth's login by code)."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "code" for record in get_authentication_records(request, request.user))
+
+
+def is_volunteer_session(request):
+    """A signed-in non-staff account that came in with a mailed code: an association volunteer."""
+    user = request.user
+    return user.is_authenticated and not user.is_staff and not user.is_superuser and signed_in_by_code(request)
+
+
 def passed_second_factor(request):
     """Whether this session's sign-in included a code of the authenticator app (or a recovery code)."""
     from allauth.account.authentication import get_authentication_records
@@ -64,10 +92,22 @@ def second_factor_response(request, view_name):
     """None when the request may go on; otherwise where a session without the second factor goes."""
     # Without a session cookie nobody is signed in; not reading the session keeps public pages
     # free of "Vary: Cookie", which would split every cache in front of them.
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES or settings.STAFF_MFA_WAIVED or view_name in OPEN_VIEWS:
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return None
+    if view_name in VOLUNTEER_OPEN_VIEWS or (
+        view_name in OPEN_VIEWS and not view_name.startswith(CLOSED_TO_VOLUNTEERS)
+    ):
+        return None  # open to every session (signing in and out, a network's style sheet, media)
     user = request.user
     if not user.is_authenticated:
+        return None
+    # Before the exceptions below: a volunteer's session never opens the admin or an account page,
+    # the demo's waiver and the pages that finish a staff sign-in included.
+    if is_volunteer_session(request):
+        if view_name.startswith(CLOSED_TO_VOLUNTEERS) and view_name not in VOLUNTEER_OPEN_VIEWS:
+            raise PermissionDenied
+        return None
+    if settings.STAFF_MFA_WAIVED or view_name in OPEN_VIEWS:
         return None
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import is_mfa_enabled

@@ -164,10 +164,17 @@ class StaffRegistrationForm(PartyForm):
 
     field_order = ["name", "phone", "association", "people", "group_reason", *PartyForm.NEEDS, "remarks"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, associations=None, **kwargs):
+        """`associations`: the names a coordinator registers for (one of them is required); None for staff."""
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["required"] = _("Give the name of the people you register.")
         self.fields["association"].label = _("Association (optional)")
+        if associations is not None:
+            self.fields["association"] = forms.ChoiceField(
+                label=_("Association"),
+                choices=[(name, name) for name in associations],
+                initial=associations[0] if associations else None,
+            )
         self.fields["people"].help_text = _("At most %(count)d.") % {"count": MAX_PEOPLE_PER_REGISTRATION}
         self.fields["group_reason"].label = _("Who comes along?")
         self.fields["remarks"].help_text = _("For example which diet, or what else would help them to take part.")

@@ -6,17 +6,18 @@ the event's network among the user's networks (network.permissions.can_edit_netw
 preview. Another network's event answers 403, as a preview of it does.
 """
 
+from core.coordinators import coordinated_associations
 from network.permissions import can_edit_network
 
 REGISTER_OTHERS = "events.register_others"
 
 
 def can_register_others(user, event):
-    """Staff with `events.register_others` (network editors), for an event of one of their networks.
-
-    Hook for issue 21: volunteer coordinators get this permission through their own role; a rule
-    added here will then limit them to the people of their own association.
-    """
+    """Staff with `events.register_others` (network editors), for an event of one of their networks;
+    an association's coordinator (a volunteer, core/coordinators.py) for any published event, in the
+    name of their own association only (`coordinator_associations`)."""
+    if is_coordinator_for(user, event):
+        return True
     return (
         user.is_active
         and user.is_staff
@@ -25,8 +26,21 @@ def can_register_others(user, event):
     )
 
 
+def is_coordinator_for(user, event):
+    """A coordinator (never staff) works with a published event's registrations of their own associations."""
+    return event.published and bool(coordinated_associations(user))
+
+
+def coordinator_associations(user, event):
+    """The association names a user's registrations and attendance list are limited to; None: no limit (staff)."""
+    return coordinated_associations(user) if is_coordinator_for(user, event) else None
+
+
 def can_see_registrations(user, event):
-    """Staff who may read registrations (`events.view_registration`), for an event of one of their networks."""
+    """Staff who may read registrations (`events.view_registration`), for an event of one of their networks;
+    a coordinator, the registrations of their own associations."""
+    if is_coordinator_for(user, event):
+        return True
     return (
         user.is_active
         and user.is_staff

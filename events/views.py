@@ -1,11 +1,12 @@
 """The calendar: upcoming events by month, the archive, a printable year, one event, iCal, and registration."""
 
 import datetime
+from functools import wraps
 from itertools import groupby
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Min
 from django.http import Http404, HttpResponse, JsonResponse
@@ -27,7 +28,7 @@ from events import ical, opendata
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
 from events.jsonld import event_json_ld
 from events.models import EVENT_TIME_ZONE, Event
-from events.permissions import can_register_others, can_see_registrations
+from events.permissions import can_register_others, can_see_registrations, coordinator_associations
 from events.registrations import (
     CONFIRM_PURPOSE,
     RegistrationClosed,
@@ -402,15 +403,30 @@ def _staff_event(request, slug, allowed):
     return event
 
 
+def signed_in_required(view):
+    """Signed-out visitors go to the sign-in, as for the admin; who may go on is the per-object rule's
+    (events/permissions.py: staff of the event's network, or an association's coordinator)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @never_cache
-@staff_member_required
+@signed_in_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def register_others(request, slug):
     """Staff register people who have no email address: same seats and waiting list, confirmed at once, no mail."""
     event = _staff_event(request, slug, can_register_others)
     if not event.has_form:
         raise Http404
-    form = StaffRegistrationForm(request.POST or None, event=event)
+    form = StaffRegistrationForm(
+        request.POST or None, event=event, associations=coordinator_associations(request.user, event)
+    )
     context = {"event": event, "network": event.network, "open": event.takes_staff_registrations(), "form": form}
     status = 200
     if request.method == "POST":
@@ -442,7 +458,7 @@ def _registered_message(registration):
 
 
 @never_cache
-@staff_member_required
+@signed_in_required
 @require_safe
 def attendance(request, slug):
     """The attendance list to print for staff of the event's network: who comes, how many, what they need.
@@ -455,13 +471,16 @@ def attendance(request, slug):
     if not event.has_form:
         raise Http404
     registrations = event.registrations.select_related("registered_by").order_by("name", "pk")
+    own = coordinator_associations(request.user, event)
+    if own is not None:  # a coordinator sees the people of their own associations only
+        registrations = registrations.filter(association__in=own)
     confirmed = list(registrations.confirmed())
     context = {
         "event": event,
         "network": event.network,
         "confirmed": confirmed,
         "confirmed_people": sum(registration.people for registration in confirmed),
-        "waiting": list(event.registrations.select_related("registered_by").waiting()),
+        "waiting": list(registrations.waiting()),
         "may_register_others": can_register_others(request.user, event),
     }
     return render(request, "events/attendance.html", context)

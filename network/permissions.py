@@ -34,6 +34,11 @@ ROLE_PERMISSIONS = {
         *_crud("news", "newspost", "newslink"),
         *_crud("associations", "association", "activity", "openinghours", "closure", "photo", "story"),
         "associations.view_profilechange",
+        # Volunteers of their networks' associations and their proposals ("Mijn vereniging").
+        *_crud("associations", "associationvolunteer"),
+        "associations.view_heldchange",
+        "associations.change_heldchange",
+        "associations.view_heldphoto",
         *_crud("events", "event"),
         "events.view_registration",
         # Registering people without an email address on the site (events/permissions.py).

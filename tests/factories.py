@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from associations.models import Association, AssociationMembership, Story
+from associations.models import Association, AssociationMembership, AssociationVolunteer, Story
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
 from linkcheck.models import Link, LinkUse
@@ -153,6 +153,22 @@ class StaffFactory(UserFactory):
     def mfa(user, create, extracted, **kwargs):
         if extracted is not False:
             with_mfa(user)
+
+
+class VolunteerFactory(UserFactory):
+    """An association volunteer: no staff flag, no password (signs in with a mailed code), a verified
+    address, linked to the `associations` they keep on "Mijn vereniging"."""
+
+    password = "!"  # an unusable password, as set_unusable_password() writes it
+
+    @factory.post_generation
+    def associations(user, create, extracted, **kwargs):
+        for association in extracted or ():
+            AssociationVolunteer.objects.create(user=user, association=association)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
 
 
 class SuperuserFactory(StaffFactory):
