@@ -17,10 +17,22 @@ from operator import or_
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat, Replace
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -31,8 +43,8 @@ from django.views.decorators.http import require_safe
 
 from core.listing import paginate
 from core.richtext import RichTextField
+from core.searchindex import COLUMN as VECTOR_COLUMN
 from core.searchindex import CONFIG as SEARCH_CONFIG
-from core.searchindex import StoredVector
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -77,16 +89,19 @@ class SearchKind:
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
 
     def html_fields(self):
-        """The fields holding sanitised rich text rather than plain text."""
-        model = self.queryset().model
-        return {
-            name
-            for name in self.all_fields()
-            if "__" not in name and isinstance(model._meta.get_field(name), RichTextField)
-        }
+        """The fields holding sanitised rich text rather than plain text (worked out once per kind)."""
+        if self.slug not in _HTML_FIELDS:
+            model = self.queryset().model
+            _HTML_FIELDS[self.slug] = frozenset(
+                name
+                for name in self.all_fields()
+                if "__" not in name and isinstance(model._meta.get_field(name), RichTextField)
+            )
+        return _HTML_FIELDS[self.slug]
 
 
 _KINDS = {}
+_HTML_FIELDS = {}
 
 
 def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=None, position=100, stored=False):
@@ -106,11 +121,13 @@ def register_kind(slug, *, label, queryset, fields, describe, snippet_fields=Non
         snippet_fields = [name for weight in WEIGHTS[1:] for name in fields.get(weight, ())]
     kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored)
     _KINDS[slug] = kind
+    _HTML_FIELDS.pop(slug, None)
     return kind
 
 
 def unregister_kind(slug):
     _KINDS.pop(slug, None)
+    _HTML_FIELDS.pop(slug, None)
 
 
 def registered_kinds():
@@ -140,45 +157,77 @@ def _uses_postgres(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-def _plain_text(name, is_html):
-    """SQL for a field as plain text: tags stripped and the sanitiser's entities decoded for rich text."""
-    expression = Coalesce(F(name), Value(""), output_field=TextField())
+TEXT_PAIR = ArrayField(TextField(), size=2)
+HEADLINE_OPTIONS = f"StartSel={HIT_START}, StopSel={HIT_STOP}, MaxWords=35, MinWords=15"
+
+
+class TableSQL(Expression):
+    """SQL written for the query's main table: `{table}` in `template` becomes its quoted name or alias.
+
+    The search builds its few expressions as text once, instead of composing ORM expressions
+    (a chain of REPLACE calls per rich-text field) that Django resolves, hashes and compiles
+    again for every query. Only the searched words are parameters.
+    """
+
+    def __init__(self, template, params=(), output_field=None):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, tuple(params)
+
+    @property
+    def identity(self):
+        return (type(self), self.template, self.params)
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.replace("{table}", table), list(self.params)
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+def _column(model, name, quote):
+    return f"{{table}}.{quote(model._meta.get_field(name).column)}"
+
+
+def _plain_text_sql(column, is_html):
+    """SQL for a column as plain text: tags stripped and the sanitiser's entities decoded for rich text."""
+    sql = f"COALESCE({column}, '')"
     if is_html:
-        expression = Func(
-            expression, Value("<[^>]*>"), Value(" "), Value("g"), function="REGEXP_REPLACE", output_field=TextField()
-        )
+        sql = f"REGEXP_REPLACE({sql}, '<[^>]*>', ' ', 'g')"
         for entity, character in TEXT_ENTITIES:
-            expression = Replace(expression, Value(entity), Value(character), output_field=TextField())
-    return expression
+            literal = character.replace("'", "''")
+            sql = f"REPLACE({sql}, '{entity}', '{literal}')"
+    return sql
 
 
 def _postgres_search(kind, query):
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    model = kind.queryset().model
+    quote = connections[kind.queryset().db].ops.quote_name
+    tsquery = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
     if kind.stored:
-        vector = StoredVector()
+        vector = f"{{table}}.{quote(VECTOR_COLUMN)}"
+        matches = kind.queryset().filter(TableSQL(f"{vector} @@ {tsquery}", [query], output_field=BooleanField()))
+        ranked = matches.annotate(search_rank=TableSQL(f"ts_rank({vector}, {tsquery})", [query], FloatField()))
     else:
+        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         vector = reduce(
             lambda left, right: left + right,
             (SearchVector(*names, config=SEARCH_CONFIG, weight=weight) for weight, names in kind.fields.items()),
         )
-    matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
+        matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
+        ranked = matches.annotate(search_rank=SearchRank(F("search_vector"), search_query))
     html_fields = kind.html_fields()
-    parts = []
-    for name in kind.snippet_fields:
-        parts += [_plain_text(name, name in html_fields), Value(" ")]
-    ranked = matches.annotate(search_rank=SearchRank(F("search_vector"), search_query))
-    if parts:
-        source = Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else parts[0]
+    texts = [_plain_text_sql(_column(model, name, quote), name in html_fields) for name in kind.snippet_fields]
+    if texts:
+        source = " || ' ' || ".join(texts)
+        # The headline and the text it is cut from, in one array: the page tells from the text where
+        # the headline leaves part of it out, without stripping tags in Python. PostgreSQL works out
+        # an expression as costly as ts_headline only for the rows shown (after the sort and the
+        # limit); the text alone counts as cheap and would be built for every match (0.5 s for a
+        # common word on 10,000 posts), so it rides along inside the headline's expression.
+        headline = f"ts_headline('{SEARCH_CONFIG}'::regconfig, {source}, {tsquery}, %s)"
         ranked = ranked.annotate(
-            search_headline=SearchHeadline(
-                source,
-                search_query,
-                config=SEARCH_CONFIG,
-                start_sel=HIT_START,
-                stop_sel=HIT_STOP,
-                max_words=35,
-                min_words=15,
-            )
+            search_snippet=TableSQL(f"ARRAY[{headline}, {source}]", [query, HEADLINE_OPTIONS], TEXT_PAIR)
         )
     return matches, ranked
 
@@ -276,8 +325,8 @@ def snippet_source(kind, obj):
 
 def snippet(kind, obj, query):
     """The snippet of one result: the database's headline on PostgreSQL, an excerpt elsewhere."""
-    if hasattr(obj, "search_headline"):
-        return headline_html(obj.search_headline, snippet_source(kind, obj))
+    if hasattr(obj, "search_snippet"):
+        return headline_html(*obj.search_snippet)
     return excerpt_html(snippet_source(kind, obj), query_words(query))
 
 
@@ -333,29 +382,54 @@ class SearchForm(forms.Form):
         ]
 
 
-def results_url(query, kind=None):
+def results_url(query, kind=None, search_url=None):
     parameters = {"q": query, **({"soort": kind.slug} if kind else {})}
-    return f"{reverse('search')}?{urlencode(parameters)}"
+    return f"{search_url or reverse('search')}?{urlencode(parameters)}"
+
+
+def count_all(querysets):
+    """The number of rows of each queryset, in one query per database (a search shows the count of every kind)."""
+    counts = [0] * len(querysets)
+    by_database = {}
+    for index, queryset in enumerate(querysets):
+        by_database.setdefault(queryset.db, []).append(index)
+    for database, indexes in by_database.items():
+        parts, parameters = [], []
+        for index in indexes:
+            rows = querysets[index].order_by().values("pk")
+            sql, params = rows.query.get_compiler(using=database).as_sql()
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS matches_{len(parts)})")  # noqa: S608 (compiled by the ORM)
+            parameters.extend(params)
+        with connections[database].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", parameters)
+            for index, count in zip(indexes, cursor.fetchone(), strict=True):
+                counts[index] = count
+    return counts
 
 
 def run_search(request, query, selected=""):
-    """A group per kind: always its count; its best results on the overview, or one page of the selected kind."""
+    """A group per kind: always its count; its best results on the overview, or one page of the selected kind.
+
+    The counts of all kinds come from one query; then one query per kind with results for the
+    overview, or one for the selected kind's page.
+    """
+    kinds = registered_kinds()
+    searches = [search_kind(kind, query) for kind in kinds]
+    counts = count_all([matches for matches, _ranked in searches])
+    search_url = reverse("search")
     groups = []
-    for kind in registered_kinds():
-        matches, ranked = search_kind(kind, query)
+    for kind, (_matches, ranked), count in zip(kinds, searches, counts, strict=True):
         page = None
         if kind.slug == selected:
-            page = paginate(request, ranked, per_page=PAGE_SIZE)
-            count = page.paginator.count
+            page = paginate(request, ranked, per_page=PAGE_SIZE, count=count)
             objects = page.object_list if count else []
         else:
-            count = matches.count()
             objects = ranked[:OVERVIEW_SIZE] if count and not selected else []
         hits = []
         for obj in objects:
             result = kind.describe(obj)
             hits.append(Hit(result.title, result.url, tuple(result.meta), snippet(kind, obj, query)))
-        groups.append(Group(kind, count, results_url(query, kind), hits, page, kind.slug == selected))
+        groups.append(Group(kind, count, results_url(query, kind, search_url), hits, page, kind.slug == selected))
     return groups
 
 

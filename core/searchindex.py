@@ -22,9 +22,7 @@ that alters such a field (a longer `max_length`, say) runs `RemoveStoredSearchVe
 before the change and `StoredSearchVector(...)` after it.
 """
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db.migrations.operations.base import Operation
-from django.db.models import Expression
 
 COLUMN = "search_vector"
 CONFIG = "dutch"
@@ -151,16 +149,3 @@ class InlineSearchVector(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_search_vector_inline"
-
-
-class StoredVector(Expression):
-    """The `search_vector` column of the query's main table, for `alias()` and `SearchRank`."""
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{table}.{connection.ops.quote_name(COLUMN)}", []
-
-    def get_group_by_cols(self):
-        return [self]
