@@ -32,7 +32,9 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -41,7 +43,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from core.listing import paginate
+from core.listing import PAGE_PARAMETER, paginate
 from core.richtext import RichTextField
 from core.searchindex import COLUMN as VECTOR_COLUMN
 from core.searchindex import CONFIG as SEARCH_CONFIG
@@ -387,44 +389,91 @@ def results_url(query, kind=None, search_url=None):
     return f"{search_url or reverse('search')}?{urlencode(parameters)}"
 
 
-def count_all(querysets):
-    """The number of rows of each queryset, in one query per database (a search shows the count of every kind)."""
-    counts = [0] * len(querysets)
+def _ordered_by(queryset):
+    """The queryset's ordering as expressions, for a window function's ORDER BY."""
+    ordering = []
+    for item in queryset.query.order_by:
+        if isinstance(item, str):
+            ordering.append(F(item[1:]).desc() if item.startswith("-") else F(item).asc())
+        else:
+            ordering.append(item)
+    return ordering
+
+
+def find_all(wanted):
+    """For each (ranked queryset, limit, offset): how many rows match, and the primary keys of that slice.
+
+    One query per database for every kind: a kind's matches are numbered in its order and
+    counted in the same pass (a window over just the keys and the numbers), so the database
+    reads and ranks each table once. `limit=0`: only the count.
+    """
+    found = [(0, []) for _ in wanted]
     by_database = {}
-    for index, queryset in enumerate(querysets):
-        by_database.setdefault(queryset.db, []).append(index)
+    for index, (ranked, _limit, _offset) in enumerate(wanted):
+        by_database.setdefault(ranked.db, []).append(index)
     for database, indexes in by_database.items():
+        quote = connections[database].ops.quote_name
         parts, parameters = [], []
         for index in indexes:
-            rows = querysets[index].order_by().values("pk")
-            sql, params = rows.query.get_compiler(using=database).as_sql()
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS matches_{len(parts)})")  # noqa: S608 (compiled by the ORM)
-            parameters.extend(params)
+            ranked, limit, offset = wanted[index]
+            if limit:
+                rows = ranked.annotate(search_position=Window(RowNumber(), order_by=_ordered_by(ranked))).order_by()
+                sql, params = rows.values("pk", "search_position").query.get_compiler(using=database).as_sql()
+                key, position = quote("pk"), quote("search_position")
+                part = f"SELECT %s, CAST(found.{key} AS text), COUNT(*) OVER () FROM ({sql}) AS found"  # noqa: S608
+                part += f" ORDER BY found.{position} LIMIT {int(limit)} OFFSET {int(offset)}"
+            else:
+                sql, params = ranked.order_by().values("pk").query.get_compiler(using=database).as_sql()
+                part = f"SELECT %s, NULL, COUNT(*) FROM ({sql}) AS found"  # noqa: S608 (compiled by the ORM)
+            parts.append(f"SELECT * FROM ({part}) AS kind_{index}")  # noqa: S608 (compiled by the ORM)
+            parameters.extend([index, *params])
         with connections[database].cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(parts)}", parameters)
-            for index, count in zip(indexes, cursor.fetchone(), strict=True):
-                counts[index] = count
-    return counts
+            cursor.execute(" UNION ALL ".join(parts), parameters)
+            for index, key, count in cursor.fetchall():
+                keys = found[index][1]
+                if key is not None:
+                    keys.append(wanted[index][0].model._meta.pk.to_python(key))
+                found[index] = (count, keys)
+    return found
+
+
+def _objects(ranked, keys):
+    """The objects with these primary keys, in this order (one query)."""
+    if not keys:
+        return []
+    objects = ranked.order_by().in_bulk(keys)
+    return [objects[key] for key in keys if key in objects]
+
+
+def _page_number(request):
+    """The page asked for, to know which rows to fetch (paginate() answers a wrong one with a 404)."""
+    try:
+        return max(int(request.GET.get(PAGE_PARAMETER) or 1), 1)
+    except ValueError:
+        return 1
 
 
 def run_search(request, query, selected=""):
     """A group per kind: always its count; its best results on the overview, or one page of the selected kind.
 
-    The counts of all kinds come from one query; then one query per kind with results for the
-    overview, or one for the selected kind's page.
+    One query finds the counts of all kinds and the keys of the results to show; then one
+    query per kind with results fetches those objects.
     """
     kinds = registered_kinds()
-    searches = [search_kind(kind, query) for kind in kinds]
-    counts = count_all([matches for matches, _ranked in searches])
+    ranked_kinds = [search_kind(kind, query)[1] for kind in kinds]
+    offset = (_page_number(request) - 1) * PAGE_SIZE
+    wanted = [
+        (ranked, PAGE_SIZE, offset) if kind.slug == selected else (ranked, 0 if selected else OVERVIEW_SIZE, 0)
+        for kind, ranked in zip(kinds, ranked_kinds, strict=True)
+    ]
     search_url = reverse("search")
     groups = []
-    for kind, (_matches, ranked), count in zip(kinds, searches, counts, strict=True):
+    for kind, ranked, (count, keys) in zip(kinds, ranked_kinds, find_all(wanted), strict=True):
         page = None
+        objects = _objects(ranked, keys)
         if kind.slug == selected:
             page = paginate(request, ranked, per_page=PAGE_SIZE, count=count)
-            objects = page.object_list if count else []
-        else:
-            objects = ranked[:OVERVIEW_SIZE] if count and not selected else []
+            page.object_list = objects
         hits = []
         for obj in objects:
             result = kind.describe(obj)
