@@ -52,6 +52,7 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 OVERVIEW_SIZE = 10
 PAGE_SIZE = 20
+MAX_PAGE = 10**6
 WEIGHTS = "ABCD"
 SNIPPET_LENGTH = 220
 # PostgreSQL marks hits with these private-use characters instead of <mark>: the headline is
@@ -446,9 +447,13 @@ def _objects(ranked, keys):
 
 
 def _page_number(request):
-    """The page asked for, to know which rows to fetch (paginate() answers a wrong one with a 404)."""
+    """The page asked for, to know which rows to fetch (paginate() answers a wrong one with a 404).
+
+    Bounded, so that no number becomes an OFFSET the database refuses: past the last page
+    nothing is fetched either way.
+    """
     try:
-        return max(int(request.GET.get(PAGE_PARAMETER) or 1), 1)
+        return min(max(int(request.GET.get(PAGE_PARAMETER) or 1), 1), MAX_PAGE)
     except ValueError:
         return 1
 
