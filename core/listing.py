@@ -11,9 +11,14 @@ PAGE_PARAMETER = "pagina"
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def paginate(request, queryset, per_page=20):
-    """The page `?pagina=N` of `queryset` and links to its neighbours that keep every other parameter; 404 if none."""
+def paginate(request, queryset, per_page=20, count=None):
+    """The page `?pagina=N` of `queryset` and links to its neighbours that keep every other parameter; 404 if none.
+
+    `count`: the number of rows when the caller already counted them (no second count query).
+    """
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
     try:
         page = paginator.page(request.GET.get(PAGE_PARAMETER) or 1)
     except InvalidPage as error:

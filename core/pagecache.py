@@ -195,6 +195,34 @@ def _generations(scopes):
     return {keys[generation_key]: value for generation_key, value in found.items()}
 
 
+# Page furniture --------------------------------------------------------------------------------
+
+PART_PREFIX = f"{PREFIX}:part"
+PART_SECONDS = 24 * 3600
+
+
+def kept(name, scopes, build):
+    """`build()`'s value, built once per generation of `scopes` (SITE, network ids) and shared by every page.
+
+    For the furniture many pages show and few changes touch (a network's menu, the networks and
+    themes to filter on): the same generations as the pages, so it is never older than a page
+    built after a change would be. The generations are read before building, in the same round
+    trip as the stored value; a change during the build leaves a value the next request rebuilds.
+    The value must pickle.
+    """
+    part_key = f"{PART_PREFIX}:{name}"
+    found = cache.get_many([part_key, *map(_generation_key, scopes)])
+    current = {scope: found.get(_generation_key(scope)) for scope in scopes}
+    if None in current.values():
+        current = _generations(scopes)
+    entry = found.get(part_key)
+    if entry is not None and entry[0] == current:
+        return entry[1]
+    value = build()
+    cache.set(part_key, (current, value), PART_SECONDS)
+    return value
+
+
 NETWORKS_KEY = f"{PREFIX}:networks"
 # The network ids this process saw last: which generations to fetch along with a page.
 _seen_network_ids = []

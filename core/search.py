@@ -17,10 +17,24 @@ from operator import or_
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat, Replace
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -29,16 +43,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from core.listing import paginate
+from core.listing import PAGE_PARAMETER, paginate
 from core.richtext import RichTextField
+from core.searchindex import COLUMN as VECTOR_COLUMN
 from core.searchindex import CONFIG as SEARCH_CONFIG
-from core.searchindex import StoredVector
 from core.sites import list_query
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 OVERVIEW_SIZE = 10
 PAGE_SIZE = 20
+MAX_PAGE = 10**6
 WEIGHTS = "ABCD"
 SNIPPET_LENGTH = 220
 # PostgreSQL marks hits with these private-use characters instead of <mark>: the headline is
@@ -79,16 +94,19 @@ class SearchKind:
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
 
     def html_fields(self):
-        """The fields holding sanitised rich text rather than plain text."""
-        model = self.queryset().model
-        return {
-            name
-            for name in self.all_fields()
-            if "__" not in name and isinstance(model._meta.get_field(name), RichTextField)
-        }
+        """The fields holding sanitised rich text rather than plain text (worked out once per kind)."""
+        if self.slug not in _HTML_FIELDS:
+            model = self.queryset().model
+            _HTML_FIELDS[self.slug] = frozenset(
+                name
+                for name in self.all_fields()
+                if "__" not in name and isinstance(model._meta.get_field(name), RichTextField)
+            )
+        return _HTML_FIELDS[self.slug]
 
 
 _KINDS = {}
+_HTML_FIELDS = {}
 
 
 def register_kind(
@@ -111,6 +129,7 @@ def register_kind(
         snippet_fields = [name for weight in WEIGHTS[1:] for name in fields.get(weight, ())]
     kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored, network_path)
     _KINDS[slug] = kind
+    _HTML_FIELDS.pop(slug, None)
     return kind
 
 
@@ -134,6 +153,7 @@ def register_scope(*, field, narrow):
 
 def unregister_kind(slug):
     _KINDS.pop(slug, None)
+    _HTML_FIELDS.pop(slug, None)
 
 
 def registered_kinds():
@@ -163,45 +183,77 @@ def _uses_postgres(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-def _plain_text(name, is_html):
-    """SQL for a field as plain text: tags stripped and the sanitiser's entities decoded for rich text."""
-    expression = Coalesce(F(name), Value(""), output_field=TextField())
+TEXT_PAIR = ArrayField(TextField(), size=2)
+HEADLINE_OPTIONS = f"StartSel={HIT_START}, StopSel={HIT_STOP}, MaxWords=35, MinWords=15"
+
+
+class TableSQL(Expression):
+    """SQL written for the query's main table: `{table}` in `template` becomes its quoted name or alias.
+
+    The search builds its few expressions as text once, instead of composing ORM expressions
+    (a chain of REPLACE calls per rich-text field) that Django resolves, hashes and compiles
+    again for every query. Only the searched words are parameters.
+    """
+
+    def __init__(self, template, params=(), output_field=None):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, tuple(params)
+
+    @property
+    def identity(self):
+        return (type(self), self.template, self.params)
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.replace("{table}", table), list(self.params)
+
+    def get_group_by_cols(self):
+        return [self]
+
+
+def _column(model, name, quote):
+    return f"{{table}}.{quote(model._meta.get_field(name).column)}"
+
+
+def _plain_text_sql(column, is_html):
+    """SQL for a column as plain text: tags stripped and the sanitiser's entities decoded for rich text."""
+    sql = f"COALESCE({column}, '')"
     if is_html:
-        expression = Func(
-            expression, Value("<[^>]*>"), Value(" "), Value("g"), function="REGEXP_REPLACE", output_field=TextField()
-        )
+        sql = f"REGEXP_REPLACE({sql}, '<[^>]*>', ' ', 'g')"
         for entity, character in TEXT_ENTITIES:
-            expression = Replace(expression, Value(entity), Value(character), output_field=TextField())
-    return expression
+            literal = character.replace("'", "''")
+            sql = f"REPLACE({sql}, '{entity}', '{literal}')"
+    return sql
 
 
 def _postgres_search(kind, query):
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    model = kind.queryset().model
+    quote = connections[kind.queryset().db].ops.quote_name
+    tsquery = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
     if kind.stored:
-        vector = StoredVector()
+        vector = f"{{table}}.{quote(VECTOR_COLUMN)}"
+        matches = kind.queryset().filter(TableSQL(f"{vector} @@ {tsquery}", [query], output_field=BooleanField()))
+        ranked = matches.annotate(search_rank=TableSQL(f"ts_rank({vector}, {tsquery})", [query], FloatField()))
     else:
+        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         vector = reduce(
             lambda left, right: left + right,
             (SearchVector(*names, config=SEARCH_CONFIG, weight=weight) for weight, names in kind.fields.items()),
         )
-    matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
+        matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
+        ranked = matches.annotate(search_rank=SearchRank(F("search_vector"), search_query))
     html_fields = kind.html_fields()
-    parts = []
-    for name in kind.snippet_fields:
-        parts += [_plain_text(name, name in html_fields), Value(" ")]
-    ranked = matches.annotate(search_rank=SearchRank(F("search_vector"), search_query))
-    if parts:
-        source = Concat(*parts[:-1], output_field=TextField()) if len(parts) > 2 else parts[0]
+    texts = [_plain_text_sql(_column(model, name, quote), name in html_fields) for name in kind.snippet_fields]
+    if texts:
+        source = " || ' ' || ".join(texts)
+        # The headline and the text it is cut from, in one array: the page tells from the text where
+        # the headline leaves part of it out, without stripping tags in Python. PostgreSQL works out
+        # an expression as costly as ts_headline only for the rows shown (after the sort and the
+        # limit); the text alone counts as cheap and would be built for every match (0.5 s for a
+        # common word on 10,000 posts), so it rides along inside the headline's expression.
+        headline = f"ts_headline('{SEARCH_CONFIG}'::regconfig, {source}, {tsquery}, %s)"
         ranked = ranked.annotate(
-            search_headline=SearchHeadline(
-                source,
-                search_query,
-                config=SEARCH_CONFIG,
-                start_sel=HIT_START,
-                stop_sel=HIT_STOP,
-                max_words=35,
-                min_words=15,
-            )
+            search_snippet=TableSQL(f"ARRAY[{headline}, {source}]", [query, HEADLINE_OPTIONS], TEXT_PAIR)
         )
     return matches, ranked
 
@@ -303,8 +355,8 @@ def snippet_source(kind, obj):
 
 def snippet(kind, obj, query):
     """The snippet of one result: the database's headline on PostgreSQL, an excerpt elsewhere."""
-    if hasattr(obj, "search_headline"):
-        return headline_html(obj.search_headline, snippet_source(kind, obj))
+    if hasattr(obj, "search_snippet"):
+        return headline_html(*obj.search_snippet)
     return excerpt_html(snippet_source(kind, obj), query_words(query))
 
 
@@ -362,31 +414,109 @@ class SearchForm(forms.Form):
             self.fields["netwerk"] = _scope.field()
 
 
-def results_url(query, kind=None, network=""):
+def results_url(query, kind=None, network="", search_url=None):
     """The results of `query` (in one kind), for the network filter as the query string gave it."""
     parameters = {"q": query, **({"soort": kind.slug} if kind else {}), **({"netwerk": network} if network else {})}
-    return f"{reverse('search')}?{urlencode(parameters)}"
+    return f"{search_url or reverse('search')}?{urlencode(parameters)}"
+
+
+def _ordered_by(queryset):
+    """The queryset's ordering as expressions, for a window function's ORDER BY."""
+    ordering = []
+    for item in queryset.query.order_by:
+        if isinstance(item, str):
+            ordering.append(F(item[1:]).desc() if item.startswith("-") else F(item).asc())
+        else:
+            ordering.append(item)
+    return ordering
+
+
+def find_all(wanted):
+    """For each (ranked queryset, limit, offset): how many rows match, and the primary keys of that slice.
+
+    One query per database for every kind: a kind's matches are numbered in its order and
+    counted in the same pass (a window over just the keys and the numbers), so the database
+    reads and ranks each table once. `limit=0`: only the count.
+    """
+    found = [(0, []) for _ in wanted]
+    by_database = {}
+    for index, (ranked, _limit, _offset) in enumerate(wanted):
+        by_database.setdefault(ranked.db, []).append(index)
+    for database, indexes in by_database.items():
+        quote = connections[database].ops.quote_name
+        parts, parameters = [], []
+        for index in indexes:
+            ranked, limit, offset = wanted[index]
+            if limit:
+                rows = ranked.annotate(search_position=Window(RowNumber(), order_by=_ordered_by(ranked))).order_by()
+                sql, params = rows.values("pk", "search_position").query.get_compiler(using=database).as_sql()
+                key, position = quote("pk"), quote("search_position")
+                part = f"SELECT %s, CAST(found.{key} AS text), COUNT(*) OVER () FROM ({sql}) AS found"  # noqa: S608
+                part += f" ORDER BY found.{position} LIMIT {int(limit)} OFFSET {int(offset)}"
+            else:
+                sql, params = ranked.order_by().values("pk").query.get_compiler(using=database).as_sql()
+                part = f"SELECT %s, NULL, COUNT(*) FROM ({sql}) AS found"  # noqa: S608 (compiled by the ORM)
+            parts.append(f"SELECT * FROM ({part}) AS kind_{index}")  # noqa: S608 (compiled by the ORM)
+            parameters.extend([index, *params])
+        with connections[database].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), parameters)
+            for index, key, count in cursor.fetchall():
+                keys = found[index][1]
+                if key is not None:
+                    keys.append(wanted[index][0].model._meta.pk.to_python(key))
+                found[index] = (count, keys)
+    return found
+
+
+def _objects(ranked, keys):
+    """The objects with these primary keys, in this order (one query)."""
+    if not keys:
+        return []
+    objects = ranked.order_by().in_bulk(keys)
+    return [objects[key] for key in keys if key in objects]
+
+
+def _page_number(request):
+    """The page asked for, to know which rows to fetch (paginate() answers a wrong one with a 404).
+
+    Bounded, so that no number becomes an OFFSET the database refuses: past the last page
+    nothing is fetched either way.
+    """
+    try:
+        return min(max(int(request.GET.get(PAGE_PARAMETER) or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1
 
 
 def run_search(request, query, selected="", network=None):
-    """A group per kind: always its count; its best results on the overview, or one page of the selected kind."""
-    groups = []
+    """A group per kind: always its count; its best results on the overview, or one page of the selected kind.
+
+    One query finds the counts of all kinds and the keys of the results to show; then one
+    query per kind with results fetches those objects.
+    """
+    kinds = registered_kinds()
+    ranked_kinds = [search_kind(kind, query, network)[1] for kind in kinds]
+    offset = (_page_number(request) - 1) * PAGE_SIZE
+    wanted = [
+        (ranked, PAGE_SIZE, offset) if kind.slug == selected else (ranked, 0 if selected else OVERVIEW_SIZE, 0)
+        for kind, ranked in zip(kinds, ranked_kinds, strict=True)
+    ]
+    search_url = reverse("search")
     parameter = request.GET.get("netwerk", "")
-    for kind in registered_kinds():
-        matches, ranked = search_kind(kind, query, network)
+    groups = []
+    for kind, ranked, (count, keys) in zip(kinds, ranked_kinds, find_all(wanted), strict=True):
         page = None
+        objects = _objects(ranked, keys)
         if kind.slug == selected:
-            page = paginate(request, ranked, per_page=PAGE_SIZE)
-            count = page.paginator.count
-            objects = page.object_list if count else []
-        else:
-            count = matches.count()
-            objects = ranked[:OVERVIEW_SIZE] if count and not selected else []
+            page = paginate(request, ranked, per_page=PAGE_SIZE, count=count)
+            page.object_list = objects
         hits = []
         for obj in objects:
             result = kind.describe(obj)
             hits.append(Hit(result.title, result.url, tuple(result.meta), snippet(kind, obj, query)))
-        groups.append(Group(kind, count, results_url(query, kind, parameter), hits, page, kind.slug == selected))
+        groups.append(
+            Group(kind, count, results_url(query, kind, parameter, search_url), hits, page, kind.slug == selected)
+        )
     return groups
 
 

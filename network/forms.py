@@ -1,9 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core import sites
+from core import pagecache, sites
 from core.sites import ALL_NETWORKS
 from network.models import Document, Network, Theme
+
+
+def _filter_choices():
+    """(networks, themes) as (slug, name) pairs, in their own order."""
+    return (
+        [(network.slug, str(network)) for network in Network.objects.only("slug", "name")],
+        [(theme.slug, str(theme)) for theme in Theme.objects.only("slug", "name")],
+    )
 
 
 class NetworkField(forms.ModelChoiceField):
@@ -37,6 +45,11 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        # The choices every list page shows, built once per generation of the networks and themes
+        # (both bump the whole site's); a chosen slug is still looked up in the database.
+        networks, themes = pagecache.kept("filter-choices", [pagecache.SITE], _filter_choices)
+        self.fields["netwerk"].choices = [("", self.fields["netwerk"].empty_label), *networks]
+        self.fields["thema"].choices = [("", self.fields["thema"].empty_label), *themes]
 
     def filter(self, queryset):
         data = self.cleaned_data

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
 from core.images import image_alt_field, image_field, image_size_field, require_alt_text
 from core.owners import Owner
 from core.publication import PublicationWindow, PublicationWindowQuerySet, publish_at_field, unpublish_at_field
@@ -134,8 +135,17 @@ class Network(models.Model):
 
     @cached_property
     def menu_pages(self):
-        """The network's published pages, in menu order."""
-        return list(self.pages.published().only("network_id", "title", "slug", "position"))
+        """The network's published pages, in menu order (built once per generation of the network's content)."""
+        return pagecache.kept(
+            f"menu-pages:{self.pk}",
+            [pagecache.SITE, self.pk],
+            lambda: list(self.pages.published().only("network_id", "title", "slug", "position")),
+        )
+
+    @cached_property
+    def regional_networks(self):
+        """The regional networks that belong to this one (built once per generation of the networks)."""
+        return pagecache.kept(f"regional-networks:{self.pk}", [pagecache.SITE], lambda: list(self.children.all()))
 
     @cached_property
     def social_links(self):

@@ -6,7 +6,7 @@ from network.models import Document
 
 def regional_networks(request, network):
     """The regional networks that belong to this one."""
-    children = list(network.children.all())
+    children = network.regional_networks
     if children:
         return {"template": "network/sections/regional_networks.html", "networks": children}
     return None

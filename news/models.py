@@ -19,11 +19,28 @@ from core.publication import PublicationWindow, PublicationWindowQuerySet, unpub
 from core.richtext import RichTextField
 from network.models import Document, Network, Theme
 
+# The columns templates/news/_news_card.html reads: the body and the rest of the network row stay behind.
+CARD_FIELDS = (
+    "network__short_name",
+    "title",
+    "slug",
+    "publish_at",
+    "lead",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_alt",
+)
+
 
 class NewsPostQuerySet(PublicationWindowQuerySet):
     def published(self):
         """Posts the public may see: published, and inside their window (their time has come, and not gone)."""
         return self.filter(status=NewsPost.Status.PUBLISHED).in_window()
+
+    def cards(self):
+        """Only what a news card shows (templates/news/_news_card.html), the network's short name joined."""
+        return self.select_related("network").only(*CARD_FIELDS)
 
     def public_years(self):
         """The years with public news, newest first (read from the `newspost_public_year` index)."""

@@ -7,7 +7,7 @@ from news.models import NewsPost
 
 
 def _news(queryset):
-    return list(queryset.select_related("network").order_by("-publish_at", "-pk")[:3])
+    return list(queryset.cards().order_by("-publish_at", "-pk")[:3])
 
 
 def latest_news(request, network):

@@ -156,6 +156,7 @@ def test_queries_do_not_grow_with_content(client, network):
     campaign = make_campaign(network)
     make_signature(campaign, 0)
     client.get(campaign.get_absolute_url())  # warm the per-host caches
+    client.get("/acties/")  # and the filters' choices
     few_detail, few_list = queries(client, campaign.get_absolute_url()), queries(client, "/acties/")
     for number in range(1, 40):
         make_signature(campaign, number, place=f"Plaats{number}", confirmed=number % 3 != 0)
@@ -171,7 +172,7 @@ def test_queries_do_not_grow_with_content(client, network):
         )
     assert queries(client, campaign.get_absolute_url()) == few_detail
     assert queries(client, "/acties/") == few_list
-    assert few_detail <= 12 and few_list <= 4
+    assert few_detail <= 12 and few_list <= 2
 
 
 def test_model_rules(network):

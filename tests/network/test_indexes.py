@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.db import connection
+from django.db.migrations.state import ProjectState
 from django.utils import timezone
 
 from core import search as site_search
-from core.searchindex import COLUMN, vector_sql
+from core.searchindex import COLUMN, InlineSearchVector, vector_sql
 from news.models import NewsPost
 from tests.factories import (
     AssociationFactory,
@@ -82,6 +84,42 @@ def test_every_stored_vector_has_a_gin_index_the_search_uses(nta):
             cursor.execute(query)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "_search_gin" in plan, (kind.slug, plan)
+
+
+def column_storage(table):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s", [table, COLUMN]
+        )
+        return cursor.fetchone()[0]
+
+
+def test_every_stored_vector_is_kept_in_its_row_not_in_the_toast_table():
+    """'m' (MAIN): in the row, compressed only when the row would not fit otherwise."""
+    tables = {kind.slug: kind.queryset().model._meta.db_table for kind in real_kinds()}
+
+    assert {slug: column_storage(table) for slug, table in tables.items()} == dict.fromkeys(tables, "m")
+
+
+def test_inline_search_vector_moves_the_vectors_of_existing_rows(nta):
+    post = news(nta, "Bericht", lead="Over wonen.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the factory's rows: no pending checks before ALTER TABLE
+        cursor.execute(f"ALTER TABLE network_newspost ALTER COLUMN {COLUMN} SET STORAGE EXTENDED")
+        cursor.execute("SELECT xmin::text FROM network_newspost WHERE id = %s", [post.pk])
+        (version_before,) = cursor.fetchone()
+    assert column_storage("network_newspost") == "x"
+
+    state = ProjectState.from_apps(apps)
+    with connection.schema_editor() as editor:
+        InlineSearchVector("NewsPost").database_forwards("news", editor, state, state)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text FROM network_newspost WHERE id = %s", [post.pk])
+        (version_after,) = cursor.fetchone()
+    assert column_storage("network_newspost") == "m"
+    assert version_after != version_before  # the row was written anew, its vector with it
+    assert list(NewsPost.objects.filter(pk=post.pk).values_list("title", flat=True)) == ["Bericht"]
 
 
 def test_the_years_of_the_news_list_come_from_their_index(nta):

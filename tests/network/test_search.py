@@ -247,6 +247,13 @@ def test_one_kind_is_paginated_by_twenty_and_shows_no_other_results(client, nta)
     assert get(client, q="trefdag", soort="nieuws", pagina=9).status_code == 404
 
 
+@pytest.mark.parametrize("number", ["3", "0", "-1", "2.5", "x", "9" * 40])
+def test_a_page_past_the_results_or_not_a_page_is_not_found(client, nta, number):
+    news(nta, "Bericht over vorming")
+
+    assert get(client, q="vorming", soort="nieuws", pagina=number).status_code == 404
+
+
 def test_unknown_kind_is_a_form_error(client):
     response = get(client, q="armoede", soort="bestaat-niet")
 

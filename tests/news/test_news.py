@@ -147,6 +147,29 @@ def test_post_page_has_date_neighbours_related_open_graph_and_json_ld(client, wo
     assert data["datePublished"] == "2026-03-26T12:00:00+01:00"
 
 
+def test_related_news_shares_a_theme_shows_each_post_once_newest_first(client, world, django_assert_num_queries):
+    """Related posts come from a semi-join on the themes (no DISTINCT over whole rows): each once, at most three."""
+    school = Theme.objects.create(name="School", slug="school")
+    themes = [world["theme"], school]
+    middle = post(world["nta"], "midden", when=NOW - datetime.timedelta(days=5), themes=themes)
+    for number, days in enumerate([9, 1, 7, 3]):
+        post(world["nta"], f"verwant-{number}", when=NOW - datetime.timedelta(days=days), themes=themes)
+    post(world["nta"], "zonder-thema", when=NOW - datetime.timedelta(days=2))
+    post(world["tpa"], "ander-netwerk", when=NOW - datetime.timedelta(days=2), themes=themes)
+    with time_machine.travel(NOW, tick=False):
+        client.get(middle.get_absolute_url())  # the site network is cached after the first request
+        # The post, its themes, links, attachments and associations, the related posts, both neighbours
+        # and the funders of the post's network.
+        with django_assert_num_queries(9):
+            html = client.get(middle.get_absolute_url()).content.decode()
+    related = html[html.index('id="related-news"') :]
+    assert re.findall(r"<h3><a [^>]*>(Bericht [^<]*)</a></h3>", related) == [
+        "Bericht verwant-1",
+        "Bericht verwant-3",
+        "Bericht verwant-2",
+    ]
+
+
 def test_wrong_year_in_the_address_is_not_found(client, world):
     item = post(world["nta"], "jaar")
     assert client.get(item.get_absolute_url().replace("/2026/", "/2025/")).status_code == 404
