@@ -34,6 +34,12 @@ def signatures_per_week(scope):
     return dashboard.week_chart("signatures", _("Confirmed signatures"), counts)
 
 
+def scheduled_campaigns(scope):
+    campaigns = Campaign.objects.filter(is_published=True).select_related("network")
+    return dashboard.scheduled_section(scope, campaigns, _("Campaigns"))
+
+
 def register():
     dashboard.register_section(dashboard.DRAFTS, 40, draft_campaigns)
+    dashboard.register_section(dashboard.SCHEDULED, 40, scheduled_campaigns)
     dashboard.register_section(dashboard.CHARTS, 10, signatures_per_week)

@@ -66,6 +66,12 @@ def upcoming_registrations(scope):
     }
 
 
+def scheduled_events(scope):
+    events = Event.objects.filter(published=True).select_related("network")
+    return dashboard.scheduled_section(scope, events, _("Events"))
+
+
 def register():
     dashboard.register_section(dashboard.DRAFTS, 30, draft_events)
+    dashboard.register_section(dashboard.SCHEDULED, 30, scheduled_events)
     dashboard.register_section(dashboard.EVENTS, 10, upcoming_registrations)

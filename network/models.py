@@ -135,12 +135,22 @@ class Network(models.Model):
 
     @cached_property
     def menu_pages(self):
-        """The network's published pages, in menu order (built once per generation of the network's content)."""
-        return pagecache.kept(
+        """The network's published pages, in menu order (built once per generation of the network's content).
+
+        What is kept is every published page with its publication window; the window is applied
+        here, at each request, so a page appears in the menu the moment its window opens, with
+        no change to bump a generation and no query."""
+        pages = pagecache.kept(
             f"menu-pages:{self.pk}",
             [pagecache.SITE, self.pk],
-            lambda: list(self.pages.published().only("network_id", "title", "slug", "position")),
+            lambda: list(
+                self.pages.filter(published=True).only(
+                    "network_id", "title", "slug", "position", "publish_at", "unpublish_at"
+                )
+            ),
         )
+        now = timezone.now()
+        return [page for page in pages if page.in_window(now)]
 
     @cached_property
     def regional_networks(self):

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from associations.models import Association, AssociationMembership, AssociationVolunteer, Story
+from associations.models import Association, AssociationMembership, AssociationVolunteer, HeldChange, Story
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
 from linkcheck.models import Link, LinkUse
@@ -203,6 +203,17 @@ class StoryFactory(DjangoModelFactory):
     quote = "Hier worden we gehoord"
     body = "<p>Ons verhaal</p>"
     date = datetime.date(2026, 3, 1)
+
+
+class HeldChangeFactory(DjangoModelFactory):
+    """A volunteer's proposal for an association's page, waiting for an editor (Mijn vereniging)."""
+
+    class Meta:
+        model = HeldChange
+
+    association = factory.SubFactory(AssociationFactory)
+    proposed = factory.LazyFunction(dict)
+    submitted_at = factory.LazyFunction(timezone.now)
 
 
 # Campaigns ------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from core import dashboard
 from events.models import Event, Registration
-from network.models import Page
 from network.permissions import Role
 from news.models import NewsPost
 from newsletter.models import Delivery, Issue
@@ -21,6 +20,7 @@ from tests.factories import (
     BRUSSELS,
     EVENTS_NOW,
     DeliveryFactory,
+    HeldChangeFactory,
     LinkUseFactory,
     NewsPostFactory,
     PageFactory,
@@ -157,6 +157,45 @@ def test_scheduled_posts_show_until_their_time(client, networks):
         assert 'id="paneel-scheduled"' not in client.get(INDEX).content.decode()
 
 
+def test_scheduled_pages_events_campaigns_and_stories_show_until_their_time(client, networks):
+    nta, bpa = networks
+    later = datetime.datetime(2026, 10, 6, 14, 30, tzinfo=BRUSSELS)
+    PageFactory(network=nta, title="Pagina straks", publish_at=later)
+    make_event(nta, "straks", title="Activiteit straks", publish_at=later)
+    make_campaign(nta, "straks", title="Actie straks", publish_at=later)
+    StoryFactory(association=make_association(nta, "De Schakel"), title="Verhaal straks", publish_at=later)
+    PageFactory(network=bpa, title="Brusselse pagina straks", publish_at=later)
+    client.force_login(StaffFactory(role=Role.NETWORK_EDITOR, networks=[nta]))
+
+    assert panel(client.get(INDEX).content.decode(), "scheduled") == (
+        "Gepland Pagina's Pagina straks NETWE · vanaf 6 oktober 2026 14:30"
+        " Activiteiten Activiteit straks NETWE · vanaf 6 oktober 2026 14:30"
+        " Acties Actie straks NETWE · vanaf 6 oktober 2026 14:30"
+        " Verhalen Verhaal straks NETWE · vanaf 6 oktober 2026 14:30"
+    )
+    with time_machine.travel(later, tick=False):
+        assert 'id="paneel-scheduled"' not in client.get(INDEX).content.decode()
+
+
+def test_volunteers_proposals_wait_for_an_editor_of_the_network(client, networks):
+    nta, bpa = networks
+    HeldChangeFactory(
+        association=make_association(nta, "De Schakel"),
+        submitted_at=datetime.datetime(2026, 9, 28, 10, 0, tzinfo=BRUSSELS),
+    )
+    HeldChangeFactory(association=make_association(bpa, "Brusselse vereniging"))
+    returned = HeldChangeFactory(association=make_association(nta, "Teruggestuurd"))
+    returned.status = returned.Status.RETURNED
+    returned.save()
+    client.force_login(StaffFactory(role=Role.NETWORK_EDITOR, networks=[nta]))
+
+    text = panel(client.get(INDEX).content.decode(), "profile-changes")
+
+    assert text.startswith("Na te kijken profielwijzigingen Voorgesteld door vrijwilligers De Schakel · 2026-09-28")
+    assert text.endswith("NETWE · verstuurd op 28 september 2026")
+    assert "Brusselse" not in text and "Teruggestuurd" not in text
+
+
 def test_pages_not_reviewed_in_twelve_months(client, networks):
     nta, _bpa = networks
     PageFactory(network=nta, title="Oud nagekeken", last_reviewed=datetime.date(2025, 9, 30))
@@ -284,6 +323,12 @@ def content(networks, count, first=0):
                 publish_at=EVENTS_NOW + datetime.timedelta(days=3),
             )
             PageFactory(network=network, last_reviewed=datetime.date(2024, 1, 1))
+            later = EVENTS_NOW + datetime.timedelta(days=3)
+            PageFactory(network=network, publish_at=later)
+            make_event(network, f"gepland-{label}", publish_at=later)
+            make_campaign(network, f"gepland-{label}", publish_at=later)
+            StoryFactory(association=make_association(network, f"Gepland {label}"), publish_at=later)
+            HeldChangeFactory(association=make_association(network, f"Voorstel {label}"))
             event = make_event(network, f"inschrijven-{label}", registration_mode="formulier", capacity=5)
             RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
             RegistrationFactory(event=event, status=Registration.Status.WAITING)
@@ -309,22 +354,21 @@ def test_the_queries_do_not_grow_with_the_amount_of_content(client, networks, dj
         html = client.get(INDEX).content.decode()
     assert len(large) == len(small), [re.sub(r"\d+", "N", q["sql"][:90]) for q in large]
     # Every list is cut at LIMIT, with a link to the rest (the newsletter's only for the superuser).
-    assert html.count('class="dashboard-more"') == {"editor": 9, "superuser": 10}[who]
+    assert html.count('class="dashboard-more"') == {"editor": 14, "superuser": 15}[who]
     # 8 for the session, the user, the signed-in device and the second factor; then the editor's networks
-    # and permissions (3) or nothing for a superuser; the choice of networks; one per section (10 of an
-    # editor's, 13 of a superuser's: the newsletter's too).
-    assert len(small) == 22
+    # and permissions (3) or nothing for a superuser; the choice of networks; one per section (15 of an
+    # editor's, 18 of a superuser's: the newsletter's too).
+    assert len(small) == 27
 
 
 def test_every_section_is_registered_by_its_own_app():
-    """The apps register their sections in their ready(); the panel for volunteers' profile changes
-    waits for the app that will hold them."""
+    """The apps register their sections in their ready()."""
     registered = {
         panel: [f"{function.__module__}.{function.__name__}" for _order, function in functions]
         for panel, functions in dashboard.sections().items()
     }
     assert registered == {
-        dashboard.PROFILE_CHANGES: [],
+        dashboard.PROFILE_CHANGES: ["associations.dashboard.profile_changes"],
         dashboard.DRAFTS: [
             "news.dashboard.draft_posts",
             "network.dashboard.draft_pages",
@@ -332,9 +376,13 @@ def test_every_section_is_registered_by_its_own_app():
             "campaigns.dashboard.draft_campaigns",
             "associations.dashboard.draft_stories",
         ],
-        # Pages join once they have a publication time (issue 20's publication windows).
-        dashboard.SCHEDULED: ["news.dashboard.scheduled_posts"]
-        + (["network.dashboard.scheduled_pages"] if dashboard.has_publication_window(Page) else []),
+        dashboard.SCHEDULED: [
+            "news.dashboard.scheduled_posts",
+            "network.dashboard.scheduled_pages",
+            "events.dashboard.scheduled_events",
+            "campaigns.dashboard.scheduled_campaigns",
+            "associations.dashboard.scheduled_stories",
+        ],
         dashboard.REVIEW: ["network.dashboard.pages_to_review"],
         dashboard.EVENTS: ["events.dashboard.upcoming_registrations"],
         dashboard.NEWSLETTER: ["newsletter.dashboard.draft_issues", "newsletter.dashboard.sending"],
