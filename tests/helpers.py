@@ -152,7 +152,7 @@ def imap_server(folder, user="bounces", tls=True):
         "import sys; from pymap.main import main; sys.argv = ['pymap'] + sys.argv[1:]; sys.exit(main())",
         *("--host", "127.0.0.1", "--port", str(port)),
         *(("--cert", str(cert), "--key", str(key)) if tls else ("--no-tls",)),
-        *("--no-service", "admin", "dict", "--demo-data", "--demo-user", user, "--demo-password", password),
+        *("--no-service", "admin", "dict", "--demo-data", "--demo-user", user, f"--demo-password={password}"),
     )
     process = subprocess.Popen(
         [sys.executable, "-c", *command], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

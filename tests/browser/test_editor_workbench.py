@@ -1,19 +1,24 @@
-"""An editor's journey in Chromium through the workbench of issue 20: write a news post in the admin, read
-its readability figure, preview it, share the preview with a colleague without an account (a second,
-anonymous browser), change the post twice, compare the first and last versions and restore the first.
-The pages the colleague sees pass the quality gate (axe, Nu Html Checker)."""
+"""An editor's journey in Chromium through the workbench of issue 20: write a news post in the admin,
+scheduled with a publish and an unpublish time, read its readability figure, preview it, share the
+preview with a colleague without an account (a second, anonymous browser), change the post twice,
+compare the first and last versions and restore the first; then, with the clock moved (time-machine,
+which the live server's thread shares), a visitor finds the post only between its two times. The pages
+the colleague and the visitor see pass the quality gate (axe, Nu Html Checker)."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 from reversion.models import Version
 
 from network.models import Network, ShareLink
 from network.permissions import Role
 from news.models import NewsPost
 from tests.browser.quality import QualityGate, validate_html
-from tests.factories import StaffFactory
+from tests.factories import BRUSSELS, StaffFactory
 from tests.helpers import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,16 +61,27 @@ def test_editor_writes_previews_shares_changes_compares_and_restores_a_post(brow
     try:
         sign_in(page, base, editor)
 
-        # 1. Write the post (a draft) in the admin, with its text in the rich-text editor.
+        # 1. Write the post in the admin, with its text in the rich-text editor, scheduled: it goes
+        # online in two days at 10:00 and offline a day later.
+        today = timezone.localdate()
+        opens = datetime.datetime.combine(today + datetime.timedelta(days=2), datetime.time(10), BRUSSELS)
+        closes = opens + datetime.timedelta(days=1)
         page.goto(base + "/beheer/news/newspost/add/", wait_until="load")
         page.locator("#id_network").select_option(label=network.name)
         page.locator("#id_title").fill("Eerste versie van ons standpunt")
         page.locator("#id_lead").fill("Wat wij vragen aan de nieuwe regering.")
         page.locator(".ProseMirror").locator("visible=true").first.click()
         page.keyboard.type(HARD_SENTENCE)
+        page.locator("#id_status").select_option(NewsPost.Status.PUBLISHED)
+        page.locator("#id_publish_at_0").fill(opens.strftime("%d-%m-%Y"))
+        page.locator("#id_publish_at_1").fill("10:00")
+        page.locator("#id_unpublish_at_0").fill(closes.strftime("%d-%m-%Y"))
+        page.locator("#id_unpublish_at_1").fill("10:00")
         save_and_continue(page)
         post = NewsPost.objects.get(title="Eerste versie van ons standpunt")
-        assert post.status == NewsPost.Status.DRAFT and "armoedebestrijdingsmaatregelen" in post.body
+        assert "armoedebestrijdingsmaatregelen" in post.body
+        assert (post.status, post.publish_at, post.unpublish_at) == (NewsPost.Status.PUBLISHED, opens, closes)
+        assert not post.is_public
 
         # 2. The change form shows the readability figure of the saved text.
         panel = page.locator(".content-checks-report").first
@@ -104,8 +120,6 @@ def test_editor_writes_previews_shares_changes_compares_and_restores_a_post(brow
         save_and_continue(page)
         page.locator("#id_title").fill("Derde versie van ons standpunt")
         save_and_continue(page)
-        # (Hook for issue 20, item 3: scheduling publish and unpublish times is built by another
-        # helper; this journey then sets both here and checks the post appears and disappears.)
         versions = list(Version.objects.get_for_object(post).order_by("revision_id"))
         assert len(versions) == 3
         first, last = versions[0], versions[-1]
@@ -137,6 +151,31 @@ def test_editor_writes_previews_shares_changes_compares_and_restores_a_post(brow
         assert "De deellink is ingetrokken" in page.locator(".messagelist").inner_text()
         reports.append(gate.check(share, expected_status=410))
         assert gate.page.locator("h1").inner_text() == "Deze voorbeeldlink werkt niet meer"
+
+        # 10. A visitor finds the restored post on the news list, the home, the feed, the sitemap, the
+        # search and its own address only between its two times (the restore kept the schedule of the
+        # first version).
+        post.refresh_from_db()
+        assert (post.publish_at, post.unpublish_at) == (opens, closes)
+        address = post.get_absolute_url()
+        for moment, expected in [
+            (opens - datetime.timedelta(minutes=1), False),
+            (opens + datetime.timedelta(minutes=1), True),
+            (closes + datetime.timedelta(minutes=1), False),
+        ]:
+            with time_machine.travel(moment, tick=False):
+                for path in ["/nieuws/", "/"]:
+                    report = gate.check(base + path)
+                    reports.append(report)
+                    assert (address in report.html) is expected, (moment, path)
+                for path in ["/nieuws/feed/", "/sitemap.xml", "/zoeken/?q=standpunt"]:
+                    response = gate.page.request.get(base + path)
+                    assert response.status == 200, path
+                    assert (address in response.text()) is expected, (moment, path)
+                report = gate.check(base + address, expected_status=200 if expected else 404)
+                if expected:
+                    reports.append(report)
+                    assert gate.page.locator("h1").inner_text() == "Eerste versie van ons standpunt"
     finally:
         gate.close()
         context.close()
