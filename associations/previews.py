@@ -12,5 +12,7 @@ def _stories():
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    previews.register(Association, render_association, queryset=profile_associations)
-    previews.register(Story, render_story, queryset=_stories)
+    previews.register(
+        Association, render_association, queryset=profile_associations, published=Association.objects.active
+    )
+    previews.register(Story, render_story, queryset=_stories, published=lambda: _stories().published())

@@ -11,4 +11,4 @@ def _campaigns():
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    previews.register(Campaign, render_campaign, queryset=_campaigns)
+    previews.register(Campaign, render_campaign, queryset=_campaigns, published=Campaign.objects.published)

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from core import previews
 from core.contentchecks import check_text
 from core.publication import WindowState
-from core.richtext import RichTextField
 
 
 class NoAddOrChangeAdminMixin:
@@ -33,18 +33,9 @@ class ReadOnlyAdminMixin(NoAddOrChangeAdminMixin):
 
 class ContentChecksAdminMixin:
     """A read-only panel "Readability and accessibility" at the end of a change form: the checks of
-    core/contentchecks.py on the object's rich text as it was saved. Advice only: saving is never
-    refused because of it.
-
-    `content_check_fields` names the rich-text fields to read, in order; by default every
-    RichTextField of the model. Put it before the ModelAdmin in the bases."""
-
-    content_check_fields = None
-
-    def get_content_check_fields(self):
-        if self.content_check_fields is not None:
-            return list(self.content_check_fields)
-        return [field.name for field in self.model._meta.concrete_fields if isinstance(field, RichTextField)]
+    core/contentchecks.py on the object's text as it was saved (the text its preview declares,
+    core/previews.py). Advice only: saving is never refused because of it. Put it before the
+    ModelAdmin in the bases."""
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -63,8 +54,7 @@ class ContentChecksAdminMixin:
 
     @admin.display(description=_("checks of the saved text"))
     def content_checks(self, obj):
-        html = "".join(getattr(obj, name) or "" for name in self.get_content_check_fields())
-        return render_to_string("includes/content_checks.html", {"report": check_text(html)})
+        return render_to_string("includes/content_checks.html", {"report": check_text(previews.text_of(obj))})
 
 
 class PublicationWindowFilter(admin.SimpleListFilter):

@@ -19,6 +19,8 @@ from core.richtext import RichTextField
 
 _RENDERERS = {}
 _QUERYSETS = {}
+_PUBLISHED = {}
+_TEXTS = {}
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,24 @@ class Preview:
     checks: object = None
 
 
-def register(model, render, *, queryset=None):
+def register(model, render, *, published, queryset=None, text=None):
     """Declare how an object of `model` is previewed: `render(request, obj, preview)` returns its page;
-    `queryset()` (default: every object) fetches it with what its page reads (select/prefetch_related)."""
+    `queryset()` (default: every object) fetches it with what its page reads (select/prefetch_related).
+
+    `published()` returns what the public reads of the kind now, with the relations its owner
+    (core/owners.py) is reached through: the editors' list of readability figures reads it, so every
+    kind of public text is there as soon as it has a preview.
+
+    `text(obj)` returns the HTML its readers read, for the content checks; by default its rich-text
+    fields in order (`rich_text`)."""
     label = model._meta.label_lower
     if label in _RENDERERS and _RENDERERS[label] is not render:
         raise ImproperlyConfigured(f"{label} has a preview already")
     _RENDERERS[label] = render
     _QUERYSETS[label] = queryset or model._default_manager.all
+    _PUBLISHED[label] = published
+    if text is not None:
+        _TEXTS[label] = text
 
 
 def previewable(model):
@@ -58,8 +70,27 @@ def registered_models():
     return sorted(_RENDERERS)
 
 
+def published_kinds():
+    """(model, its published objects) for every kind of public content, in the order of their labels."""
+    for label in registered_models():
+        published = _PUBLISHED[label]()
+        yield published.model, published
+
+
+def has_text(model):
+    """Whether objects of `model` have a text to check."""
+    return model._meta.label_lower in _TEXTS or any(
+        isinstance(field, RichTextField) for field in model._meta.concrete_fields
+    )
+
+
+def text_of(obj):
+    """The HTML of what readers read of `obj`, for the content checks (change form, preview, list)."""
+    return _TEXTS.get(obj._meta.label_lower, rich_text)(obj)
+
+
 def rich_text(obj):
-    """The rich text of an object, its fields in order, for the content checks."""
+    """The rich text of an object, its fields in order."""
     return "".join(
         getattr(obj, field.name) or "" for field in obj._meta.concrete_fields if isinstance(field, RichTextField)
     )
@@ -69,7 +100,7 @@ def respond(request, obj, *, shared):
     """The preview page of `obj`: its public template with the banner, never indexed nor stored."""
     # Personal, like a page behind a token: the page cache never stores it (core/pagecache.py).
     request._page_personal = True
-    preview = Preview(shared=shared, checks=None if shared else check_text(rich_text(obj)))
+    preview = Preview(shared=shared, checks=None if shared else check_text(text_of(obj)))
     response = _RENDERERS[obj._meta.label_lower](request, obj, preview)
     if hasattr(response, "render") and not response.is_rendered:
         response.render()

@@ -7,4 +7,4 @@ from events.views import detail_events, render_event
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    previews.register(Event, render_event, queryset=detail_events)
+    previews.register(Event, render_event, queryset=detail_events, published=Event.objects.published)

@@ -12,4 +12,4 @@ def _pages():
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    previews.register(Page, render_page, queryset=_pages)
+    previews.register(Page, render_page, queryset=_pages, published=Page.objects.published)

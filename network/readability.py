@@ -1,18 +1,20 @@
 """The editors' list "Leesbaarheid": the content checks (core/contentchecks.py) of their networks'
 published texts, hardest first.
 
-What is published is what the site search may show (each app's search kind, core/search.py), so a
-new kind of public text is listed without a list to keep up to date here. The figures are computed
-when the list is asked for: one query per kind of text, whatever the amount of content.
+Every kind of public content has a preview and declares there what of it is published
+(core/previews.py), so a new kind of public text is listed without a list to keep up to date here.
+The figures are computed when the list is asked for: one query per kind of text, whatever the
+amount of content.
 """
 
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 
+from core import previews
 from core.contentchecks import Report, check_text
 from core.owners import owner_of
-from core.search import registered_kinds
 from network.models import Network
 from network.permissions import network_ids
 
@@ -33,19 +35,17 @@ class CheckedText:
 
 
 def _checked_kinds(user):
-    """(kind, its rich-text fields, its published objects the user may see) for each kind of text."""
-    for kind in registered_kinds():
-        html_fields = kind.html_fields()
-        queryset = kind.queryset()
-        model, owner = queryset.model, owner_of(queryset.model)
+    """(kind, its published objects the user may see) for each kind of text."""
+    for model, queryset in previews.published_kinds():
+        owner = owner_of(model)
         permission = f"{model._meta.app_label}.view_{model._meta.model_name}"
-        if not html_fields or owner is None or not user.has_perm(permission):
+        if not previews.has_text(model) or owner is None or not user.has_perm(permission):
             continue
         if not user.is_superuser:
             if owner.lookup is None:  # shared by every network: nobody's to improve
                 continue
             queryset = queryset.filter(**{f"{owner.lookup}__in": network_ids(user)})
-        yield kind, [name for name in kind.all_fields() if name in html_fields], queryset
+        yield capfirst(model._meta.verbose_name_plural), queryset
 
 
 def _change_url(obj):
@@ -64,12 +64,12 @@ def checked_texts(user):
     texts = [
         CheckedText(
             title=str(obj),
-            kind=str(kind.label),
+            kind=str(kind),
             network=names.get(owner_of(type(obj)).network_id(obj), ""),
             change_url=_change_url(obj),
-            report=check_text("".join(getattr(obj, name) or "" for name in fields)),
+            report=check_text(previews.text_of(obj)),
         )
-        for kind, fields, queryset in _checked_kinds(user)
+        for kind, queryset in _checked_kinds(user)
         for obj in queryset
     ]
     return sorted(texts, key=lambda text: text.sort_key)

@@ -13,4 +13,4 @@ def _posts():
 
 def register():
     """Called by the app's AppConfig.ready()."""
-    previews.register(NewsPost, render_post, queryset=_posts)
+    previews.register(NewsPost, render_post, queryset=_posts, published=NewsPost.objects.published)

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import NoAddOrChangeAdminMixin, ReadOnlyAdminMixin
+from core.admin import ContentChecksAdminMixin, NoAddOrChangeAdminMixin, ReadOnlyAdminMixin
 from core.csvexport import csv_download
 from core.revisions import RevisionsAdmin
 from network.permissions import NetworkScopedAdmin, network_ids
@@ -275,7 +275,7 @@ class DraftFromContentForm(forms.Form):
 
 
 @admin.register(Issue)
-class IssueAdmin(PreviewAdminMixin, RevisionsAdmin, NetworkScopedAdmin):
+class IssueAdmin(ContentChecksAdminMixin, PreviewAdminMixin, RevisionsAdmin, NetworkScopedAdmin):
     form = IssueForm
     change_form_template = "newsletter/admin/issue_change_form.html"
     change_list_template = "newsletter/admin/issue_change_list.html"

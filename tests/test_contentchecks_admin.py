@@ -12,6 +12,8 @@ from tests.factories import (
     AssociationFactory,
     CampaignFactory,
     EventFactory,
+    IssueFactory,
+    MailingListFactory,
     NetworkFactory,
     NewsPostFactory,
     PageFactory,
@@ -70,6 +72,21 @@ def test_the_change_form_shows_the_checks_of_the_saved_text(client, editor, netw
     assert "zeer moeilijk" in html
     assert "De eerste kop is een kop 3" in html
     assert "De linktekst “klik hier” zegt niet waar de link naartoe gaat." in html
+
+
+def test_a_newsletter_issue_is_checked_on_its_introduction(client, network):
+    """The introduction is plain paragraphs (the issue's own words): checked as the web version shows it."""
+    intro = (
+        "Beste lezer,\n\nDe beleidsmatige implementatie van armoedebestrijdingsmaatregelen vereist "
+        "intersectorale samenwerking tussen overheidsinstanties."
+    )
+    issue = IssueFactory(mailing_list=MailingListFactory(network=network), intro=intro)
+    client.force_login(StaffFactory(role=Role.NEWSLETTER_MANAGER, networks=[network]))
+    response = client.get(reverse("admin:newsletter_issue_change", args=[issue.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Leesbaarheid (LIX): <strong>" in html
+    assert "zeer moeilijk" in html
 
 
 def test_the_add_form_has_no_panel(client, editor):

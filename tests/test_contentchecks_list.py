@@ -11,13 +11,17 @@ from django.utils import timezone
 
 from network.models import Page
 from network.permissions import Role
+from newsletter.models import Issue
 from tests.factories import (
     AssociationFactory,
     CampaignFactory,
+    IssueFactory,
+    MailingListFactory,
     NetworkFactory,
     NewsPostFactory,
     PageFactory,
     StaffFactory,
+    StoryFactory,
     SuperuserFactory,
 )
 
@@ -75,9 +79,28 @@ def test_every_kind_of_published_text_is_listed(client, networks):
     published_post(own, "Een bericht", EASY)
     PageFactory(network=own, title="Een pagina", body=EASY, published=True)
     CampaignFactory(network=own, title="Een actie", body=EASY)
-    AssociationFactory(network=own, name="Een vereniging", description=EASY)
+    association = AssociationFactory(network=own, name="Een vereniging", description=EASY)
+    StoryFactory(association=association, title="Een verhaal", body=EASY)
+    mailing_list = MailingListFactory(network=own)
+    IssueFactory(mailing_list=mailing_list, subject="Een verstuurde nieuwsbrief", status=Issue.Status.SENT)
+    IssueFactory(mailing_list=mailing_list, subject="Een ontwerp van een nieuwsbrief")
     client.force_login(StaffFactory(role=Role.NETWORK_EDITOR, networks=[own]))
-    assert sorted(rows(client.get(URL))) == ["Een actie", "Een bericht", "Een pagina", "Een vereniging"]
+    response = client.get(URL)
+    assert sorted(rows(response)) == ["Een actie", "Een bericht", "Een pagina", "Een vereniging", "Een verhaal"]
+    assert {text.title: text.kind for text in response.context["texts"]}["Een verhaal"] == "Verhalen"
+    # The newsletter is its managers' text: they see the sent issue (the draft is not published).
+    client.force_login(StaffFactory(role=Role.NEWSLETTER_MANAGER, networks=[own]))
+    (issue,) = client.get(URL).context["texts"]
+    assert (issue.title, issue.kind) == ("Een verstuurde nieuwsbrief", "Nieuwsbrieven")
+
+
+def test_a_newsletter_issue_is_checked_on_its_introduction_in_paragraphs(client, networks):
+    own, _other = networks
+    intro = "Wij helpen mensen in armoede.\n\nDe beleidsmatige implementatie vereist intersectorale samenwerking."
+    IssueFactory(mailing_list=MailingListFactory(network=own), intro=intro, status=Issue.Status.SENT)
+    client.force_login(StaffFactory(role=Role.NEWSLETTER_MANAGER, networks=[own]))
+    (text,) = client.get(URL).context["texts"]
+    assert (text.report.readability.words, text.report.readability.sentences) == (11, 2)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +109,7 @@ def test_every_kind_of_published_text_is_listed(client, networks):
         (Role.NETWORK_EDITOR, "own", 200, ["Van ons"]),
         (Role.NETWORK_EDITOR, "other", 200, ["Van hen"]),
         (Role.NETWORK_EDITOR, None, 200, []),
-        # Newsletter managers see the networks but none of their texts.
+        # Newsletter managers see the networks but none of these texts (theirs are the issues).
         (Role.NEWSLETTER_MANAGER, "own", 200, []),
         # Association editors never see the networks: the list is not theirs.
         (Role.ASSOCIATION_EDITOR, "own", 403, None),

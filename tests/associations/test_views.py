@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 import re
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -604,10 +605,17 @@ def add_associations(network, themes, number, start):
             municipality="Puurs",
             postcode="2870",
             province="antwerpen",
+            # Around Puurs, each a little further east: sorting by distance has work to do.
+            latitude=Decimal("51.075000"),
+            longitude=Decimal("4.280000") + Decimal(index) / 10000,
             intro="Een vereniging die mensen samenbrengt.",
             description="<p>x</p>",
         )
         for index in range(start, start + number)
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(association=association, weekday=5, opens=datetime.time(9), closes=datetime.time(12))
+        for association in associations
     )
     Through = Association.themes.through
     Through.objects.bulk_create(
@@ -627,6 +635,10 @@ def add_associations(network, themes, number, start):
         "?q=vereniging+samen",
         "?q=vereniging&provincie=antwerpen&gemeente=2870&netwerk=nta&thema=wonen",
         "?q=bestaat-niet&netwerk=nta",
+        "?waar=2870",
+        "?waar=malines",
+        "?open=za",
+        "?waar=2870&open=za&netwerk=nta&thema=wonen",
     ],
 )
 def test_directory_queries_do_not_grow_with_associations(client, nta, wonen, werk, query):

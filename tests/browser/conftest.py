@@ -1,8 +1,11 @@
 import os
 import shutil
+import threading
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,6 +24,32 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--disable-extensions",
 ]
+
+
+class OneRequestAtATime(StaticFilesHandler):
+    """The live server's handler, serving one request at a time.
+
+    With the SQLite test database in memory, Django hands the tests' one connection to the live
+    server's threads; a browser's requests in parallel then run queries on it at the same time, and
+    two such queries can hang each other for good (seen: an admin page's query beside a 404's
+    redirect lookup). The browser's parallel requests wait their turn instead."""
+
+    _lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self._lock:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with the handler above."""
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -129,6 +129,16 @@ def test_list_paginates_ten_per_page_keeping_filters(client, world):
     assert client.get("/nieuws/?pagina=9").status_code == 404
 
 
+def test_a_time_with_microseconds_is_given_to_the_second(client, world):
+    """HTML's datetime attribute takes at most three digits of a fraction of a second."""
+    exact = post(world["nta"], "exact", when=NOW - datetime.timedelta(days=2, microseconds=-655572))
+    with time_machine.travel(NOW, tick=False):
+        detail = client.get(exact.get_absolute_url()).content.decode()
+        listing = client.get("/nieuws/").content.decode()
+    for html in (detail, listing):
+        assert '<time datetime="2026-03-26T12:00:00+01:00">26 maart 2026</time>' in html
+
+
 def test_post_page_has_date_neighbours_related_open_graph_and_json_ld(client, world):
     older = post(world["nta"], "ouder", when=NOW - datetime.timedelta(days=3), themes=[world["theme"]])
     middle = post(world["nta"], "midden", when=NOW - datetime.timedelta(days=2), themes=[world["theme"]])
