@@ -1,13 +1,24 @@
 """When an event happens, as text with <time> elements, in Brussels time."""
 
+import functools
+
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 DATE_FORMATS = {"full": "l j F Y", "short": "l j F", "compact": "D j M"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(day, date_format, language):
+    """A date in words in the active `language` ("zaterdag 24 oktober 2026"), worked out once per process:
+    the calendar shows the same few dozen days on every request, and Django's date formatting is
+    a good part of what a calendar page costs."""
+    return formats.date_format(day, date_format)
 
 
 def _time(value, text):
@@ -18,8 +29,9 @@ def _time(value, text):
 def event_when(event, style="full"):
     """ "zaterdag 24 oktober 2026, 20:00 - 22:00", "... 20:00 tot zondag 25 oktober 2026, 10:00", or dates only."""
     date_format = DATE_FORMATS[style]
-    start_day = formats.date_format(event.start_date, date_format)
-    end_day = formats.date_format(event.last_date, date_format)
+    language = get_language()
+    start_day = _day(event.start_date, date_format, language)
+    end_day = _day(event.last_date, date_format, language)
     one_day = event.start_date == event.last_date
     if event.all_day:
         if one_day:
