@@ -127,9 +127,33 @@ def parse_skip_dates(text):
     return dates
 
 
+# The columns templates/events/_card.html reads (with event_when): the description and the rest of the
+# row stay behind.
+CARD_FIELDS = (
+    "network__short_name",
+    "title",
+    "slug",
+    "status",
+    "start_date",
+    "end_date",
+    "start_time",
+    "starts_at",
+    "ends_at",
+    "place_name",
+    "online_url",
+    "municipality",
+    "is_example",
+    "intro",
+)
+
+
 class EventQuerySet(PublicationWindowQuerySet):
     def published(self):
         return self.filter(published=True).in_window()
+
+    def cards(self):
+        """Only what an event card shows (templates/events/_card.html), the network's short name joined."""
+        return self.select_related("network").only(*CARD_FIELDS)
 
     def upcoming(self, now=None):
         """Events that have not ended yet (ongoing ones included), soonest first."""

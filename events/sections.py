@@ -9,7 +9,7 @@ SECTION_SIZE = 4
 
 
 def _upcoming(queryset):
-    return list(queryset.published().upcoming().select_related("network")[:SECTION_SIZE])
+    return list(queryset.published().upcoming().cards()[:SECTION_SIZE])
 
 
 def upcoming_events(request, network):

@@ -69,7 +69,7 @@ def _this_year():
 def event_list(request):
     """Upcoming events of every network, soonest first, by month; filtered by network, theme and format."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().upcoming())
+    events, status = form.apply(_public_events().upcoming().cards())
     page = paginate(request, events, PER_PAGE)
     context = {
         "form": form,
@@ -95,7 +95,7 @@ def _feed_query(form):
 def event_archive(request):
     """Events that are over, the latest first, by month."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().past())
+    events, status = form.apply(_public_events().past().cards())
     page = paginate(request, events, PER_PAGE)
     context = {"form": form, "page": page, "months": by_month(page.object_list), "this_year": _this_year()}
     return render(request, "events/event_archive.html", context, status=status)
