@@ -60,6 +60,9 @@ class NetworkSitemap(Sitemap):
                 )
             )
             .only("slug", "parent_id", "position", "name")
+            # Spelled out: Django leaves the model's ordering out of a query that aggregates, and the
+            # network at / is the first one without a parent in this order (Network.objects.main()).
+            .order_by("position", "name", "pk")
         )
         # The home and donate page of the network at / (its own domain's, or the main network on the main
         # host, the first without a parent) are / and /steun-ons/, the fixed pages: listed once.

@@ -216,6 +216,16 @@ def test_a_network_without_pages_has_no_lastmod(client, world):
     assert read(client)["/netwerken/tpa/"] is None
 
 
+def test_the_network_at_the_root_is_the_first_by_position_not_the_first_made(client, world):
+    """The network at / is listed once, as /; the others at /netwerken/<slug>/."""
+    world["network"].position = 5
+    world["network"].save()
+    network("eerst", 1)
+    entries = read(client)
+    assert "/netwerken/eerst/" not in entries and "/netwerken/eerst/steun-ons/" not in entries
+    assert "/netwerken/nta/" in entries and "/netwerken/nta/steun-ons/" in entries
+
+
 def test_every_listed_page_answers(client, world):
     entries = read(client)
     assert len(entries) >= len(FIXED_PATHS) + 8
