@@ -523,6 +523,7 @@ class CacheCounter:
         self.caches = list(caches)
         self.ignore_prefix = ignore_prefix
         self.reads = self.keys_read = self.writes = 0
+        self.names = {}  # the keys read, in order, once each
         self._depth = 0
 
     def _wrap(self, name, method):
@@ -551,6 +552,7 @@ class CacheCounter:
         if name in self.READS:
             self.reads += 1
             self.keys_read += len(keys)
+            self.names.update(dict.fromkeys(map(str, keys)))
         else:
             self.writes += 1
 
@@ -881,6 +883,20 @@ def queries_table(pages):
     return "\n".join(lines)
 
 
+def cache_keys(pages):
+    """Which keys each page read on its next request, pages that read the same keys together."""
+    groups = {}
+    for page in pages:
+        counter = page.caches.get("next")
+        if counter is not None and counter.names:
+            groups.setdefault(tuple(counter.names), []).append(page.label)
+    if not groups:
+        return "No page read a cache besides the page cache."
+    return "\n".join(
+        f"- {', '.join(labels)}: " + ", ".join(f"`{name}`" for name in names) for names, labels in groups.items()
+    )
+
+
 def target_text(target):
     parts = []
     if target.ratio is not None:
@@ -1065,6 +1081,10 @@ after the semicolon). Search pages say what they found. Sizes: HTML as rendered 
 (`Accept-Encoding: br, gzip`), and the stylesheets, scripts and icons the page links, as sent.
 
 {queries_table(pages)}
+
+The keys read besides the page cache's, on the next request:
+
+{cache_keys(pages)}
 
 The slowest query of each page on the large data (page cache off), for whoever makes it faster:
 

@@ -201,6 +201,7 @@ def test_the_cache_counter_counts_calls_and_keys_read_leaving_the_page_cache_out
     assert str(counter) == "3 round trips, 5 keys; 1 write"
     cache.get("menu")  # after the block the cache is not counted any more
     assert counter.reads == 3 and "get" not in vars(cache)
+    assert list(counter.names) == ["menu", "networks", "themes", "version"]
     with bench.CacheCounter([cache]) as quiet:
         cache.get("menu")
     assert str(quiet) == "1 round trip, 1 key"
@@ -284,6 +285,12 @@ def test_the_queries_table_gives_each_pages_cache_reads_and_what_a_search_found(
     page = bench.Page("search_rare", "Search, rare word (tandarts)", queries={"demo": 5, "large": 5, "cached": 0})
     page.caches = {"first": first, "next": following}
     page.matches = "3 results (Nieuws 3)"
+    other = bench.Page("news", "News list")
+    other.caches = {"next": following}
+    assert bench.cache_keys([page, other, bench.Page("baseline", "Bare")]) == (
+        "- Search, rare word (tandarts), News list: `networks`, `menu`"
+    )
+    assert bench.cache_keys([bench.Page("baseline", "Bare")]) == "No page read a cache besides the page cache."
     table = bench.queries_table([page])
     assert (
         "| Search, rare word (tandarts)<br>3 results (Nieuws 3) | 5 | 5 | 0 | 0.0 "
