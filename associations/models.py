@@ -199,6 +199,16 @@ class Association(models.Model):
     def get_absolute_url(self):
         return reverse("associations:detail", kwargs={"slug": self.slug})
 
+    @property
+    def province_label(self):
+        """The province's name ("Antwerpen"), as get_province_display() gives it at a fraction of the cost
+        (Django's display method makes the choices hashable on every call: a directory page of cards
+        paid for it once per card)."""
+        try:
+            return Province(self.province).label
+        except ValueError:
+            return self.province
+
     def clean(self):
         expected = province_for_postcode(self.postcode)
         if expected and not self.province:

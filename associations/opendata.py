@@ -84,7 +84,7 @@ def record(request, association):
         "postcode": association.postcode,
         "municipality": association.municipality,
         "province": association.province,
-        "province_label": str(association.get_province_display()),
+        "province_label": str(association.province_label),
         "latitude": coordinate(association.latitude),
         "longitude": coordinate(association.longitude),
         "coordinates_source": coordinates_source(association),

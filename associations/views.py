@@ -43,7 +43,7 @@ def organization_json_ld(request, association):
     if association.street_address:
         address["streetAddress"] = association.street_address
     if association.province:
-        address["addressRegion"] = str(association.get_province_display())
+        address["addressRegion"] = str(association.province_label)
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -117,7 +117,7 @@ def by_province(associations):
     order = {value: position for position, value in enumerate(Province.values)}
     groups = {}
     for association in sorted(associations, key=lambda a: (order.get(a.province, len(order)), a.name, a.pk)):
-        label = association.get_province_display() if association.province else _("Elsewhere")
+        label = association.province_label if association.province else _("Elsewhere")
         groups.setdefault(label, []).append(association)
     return list(groups.items())
 

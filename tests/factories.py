@@ -12,6 +12,7 @@ the tests were written with; they only fill in a factory's arguments.
 
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -21,7 +22,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from associations.models import Association, AssociationMembership, AssociationVolunteer, HeldChange, Story
+from associations.models import (
+    Activity,
+    Association,
+    AssociationMembership,
+    AssociationVolunteer,
+    Closure,
+    HeldChange,
+    OpeningHours,
+    Story,
+)
 from campaigns.models import Campaign, Signature
 from events.models import Event, Registration
 from linkcheck.models import Link, LinkUse
@@ -443,6 +453,47 @@ def make_post(network, title, *, published=False):
 
 def make_association(network, name, **fields):
     return AssociationFactory(network=network, name=name, **fields)
+
+
+def bulk_associations(network, number, *, start=0, themes=(), weekdays=(), closed=None, activity=False):
+    """`number` active associations in Puurs ("Vereniging 0000"...), made in a few queries, for counting
+    the queries of long lists: each a little further east of Puurs (so sorting by distance has work to
+    do), open 9-12 on `weekdays`, closed from closed[0] to closed[1] when given, with an activity when
+    `activity`, and `themes`."""
+    associations = Association.objects.bulk_create(
+        Association(
+            network=network,
+            name=f"Vereniging {index:04}",
+            slug=f"vereniging-{index:04}",
+            municipality="Puurs",
+            postcode="2870",
+            province="antwerpen",
+            latitude=Decimal("51.075000"),
+            longitude=Decimal("4.280000") + Decimal(index) / 10000,
+            intro="Een vereniging die mensen samenbrengt.",
+            description="<p>x</p>",
+        )
+        for index in range(start, start + number)
+    )
+    OpeningHours.objects.bulk_create(
+        OpeningHours(association=association, weekday=day, opens=datetime.time(9), closes=datetime.time(12))
+        for association in associations
+        for day in weekdays
+    )
+    if closed:
+        Closure.objects.bulk_create(
+            Closure(association=association, starts_on=closed[0], ends_on=closed[1]) for association in associations
+        )
+    if activity:
+        Activity.objects.bulk_create(
+            Activity(association=association, what="Praatgroep", when="dinsdag") for association in associations
+        )
+    Association.themes.through.objects.bulk_create(
+        Association.themes.through(association_id=association.pk, theme_id=theme.pk)
+        for association in associations
+        for theme in themes
+    )
+    return associations
 
 
 def make_campaign(network, slug="lokaalsociaal", *, days_ago=10, days_left=30, **fields):

@@ -16,10 +16,13 @@ from django.test.utils import CaptureQueriesContext
 
 from associations.models import Activity, Association, Closure, OpeningHours
 from network.models import Theme
-from tests.factories import BRUSSELS, NetworkFactory, make_association
+from tests.factories import BRUSSELS, NetworkFactory, bulk_associations, make_association
 from tests.helpers import nl
 
 pytestmark = pytest.mark.django_db
+
+# A closure of every association in the bulk lists, after the tests' days.
+CLOSED = (datetime.date(2027, 1, 1), datetime.date(2027, 1, 2))
 
 NOW = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=BRUSSELS)
 SCHEMA = json.loads(
@@ -312,37 +315,6 @@ def test_open_data_is_not_an_association_slug(world):
     ]
 
 
-def add_associations(network, themes, number, start):
-    """`number` associations with two opening hours, a closure, an activity and `themes` each."""
-    associations = Association.objects.bulk_create(
-        Association(
-            network=network,
-            name=f"Vereniging {index:04}",
-            slug=f"vereniging-{index:04}",
-            municipality="Puurs",
-            postcode="2870",
-            province="antwerpen",
-            intro="Een vereniging.",
-            description="<p>x</p>",
-        )
-        for index in range(start, start + number)
-    )
-    OpeningHours.objects.bulk_create(
-        OpeningHours(association=association, weekday=day, opens=datetime.time(9), closes=datetime.time(12))
-        for association in associations
-        for day in (1, 3)
-    )
-    Closure.objects.bulk_create(
-        Closure(association=a, starts_on=datetime.date(2027, 1, 1), ends_on=datetime.date(2027, 1, 2))
-        for a in associations
-    )
-    Activity.objects.bulk_create(Activity(association=a, what="Praatgroep", when="dinsdag") for a in associations)
-    Through = Association.themes.through
-    Through.objects.bulk_create(
-        Through(association_id=association.pk, theme_id=theme.pk) for association in associations for theme in themes
-    )
-
-
 def count_queries(client, path):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -355,9 +327,9 @@ def test_queries_do_not_grow_with_the_associations(client, world, path, settings
     """Network, parent network, themes, hours, closures and activities of every row come with the list."""
     settings.PAGE_CACHE_SECONDS = 0  # count the view's queries, not the page cache's
     themes = list(Theme.objects.all())
-    add_associations(world["tpa"], themes, 10, start=0)
+    bulk_associations(world["tpa"], 10, start=0, themes=themes, weekdays=[1, 3], closed=CLOSED, activity=True)
     ten = count_queries(client, path)
-    add_associations(world["tpa"], themes, 90, start=10)
+    bulk_associations(world["tpa"], 90, start=10, themes=themes, weekdays=[1, 3], closed=CLOSED, activity=True)
     assert count_queries(client, path) == ten == 5
 
 

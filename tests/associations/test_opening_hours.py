@@ -16,7 +16,7 @@ from associations.models import Association, Closure, OpeningHours
 from network.models import Theme
 from network.permissions import Role
 from tests.admin_forms import admin_form, admin_url
-from tests.factories import NetworkFactory, StaffFactory, SuperuserFactory
+from tests.factories import NetworkFactory, StaffFactory, SuperuserFactory, bulk_associations
 
 pytestmark = pytest.mark.django_db
 
@@ -236,39 +236,15 @@ def count_queries(client, path):
     return len(queries)
 
 
-def add_associations_with_hours(network, number, start):
-    associations = Association.objects.bulk_create(
-        Association(
-            network=network,
-            name=f"Vereniging {index:04}",
-            slug=f"vereniging-{index:04}",
-            municipality="Puurs",
-            postcode="2870",
-            province="antwerpen",
-            intro="x",
-            description="<p>x</p>",
-        )
-        for index in range(start, start + number)
-    )
-    OpeningHours.objects.bulk_create(
-        OpeningHours(association=association, weekday=day, opens=datetime.time(9), closes=datetime.time(12))
-        for association in associations
-        for day in (1, 5)
-    )
-    Closure.objects.bulk_create(
-        Closure(association=association, starts_on=TUESDAY, ends_on=TUESDAY) for association in associations
-    )
-
-
 @pytest.mark.parametrize("query", ["", "?open=za", "?open=di&waar=2870&provincie=antwerpen"])
 def test_directory_queries_do_not_grow_with_opening_hours_and_closures(client, nta, query):
     """Two queries per page fetch every card's hours and closures, whatever the number of associations."""
-    add_associations_with_hours(nta, 10, start=0)
+    bulk_associations(nta, 10, start=0, weekdays=[1, 5], closed=(TUESDAY, TUESDAY))
     with time_machine.travel(at(TUESDAY, 10), tick=False):
         client.get("/")  # the site's furniture (networks, partners), cached from then on
         client.get(f"/verenigingen/{query}")  # and the filters' choices
         before = count_queries(client, f"/verenigingen/{query}")
-        add_associations_with_hours(nta, 990, start=10)
+        bulk_associations(nta, 990, start=10, weekdays=[1, 5], closed=(TUESDAY, TUESDAY))
         assert count_queries(client, f"/verenigingen/{query}") == before
         page = client.get(f"/verenigingen/{query}").content.decode()
     assert page.count('<p class="open-today">Vandaag gesloten</p>') == 20

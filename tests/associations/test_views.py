@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 import re
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -16,7 +15,7 @@ from PIL import Image
 
 from associations.models import Activity, Association, Closure, OpeningHours, Photo, Story
 from network.models import Theme
-from tests.factories import NetworkFactory
+from tests.factories import NetworkFactory, bulk_associations
 
 pytestmark = pytest.mark.django_db
 
@@ -595,34 +594,6 @@ def count_queries(client, path):
     return len(queries)
 
 
-def add_associations(network, themes, number, start):
-    """`number` more active associations like make() makes, with `themes`, in one go."""
-    associations = Association.objects.bulk_create(
-        Association(
-            network=network,
-            name=f"Vereniging {index:04}",
-            slug=f"vereniging-{index:04}",
-            municipality="Puurs",
-            postcode="2870",
-            province="antwerpen",
-            # Around Puurs, each a little further east: sorting by distance has work to do.
-            latitude=Decimal("51.075000"),
-            longitude=Decimal("4.280000") + Decimal(index) / 10000,
-            intro="Een vereniging die mensen samenbrengt.",
-            description="<p>x</p>",
-        )
-        for index in range(start, start + number)
-    )
-    OpeningHours.objects.bulk_create(
-        OpeningHours(association=association, weekday=5, opens=datetime.time(9), closes=datetime.time(12))
-        for association in associations
-    )
-    Through = Association.themes.through
-    Through.objects.bulk_create(
-        Through(association_id=association.pk, theme_id=theme.pk) for association in associations for theme in themes
-    )
-
-
 @pytest.mark.parametrize(
     "query",
     [
@@ -643,9 +614,9 @@ def add_associations(network, themes, number, start):
 )
 def test_directory_queries_do_not_grow_with_associations(client, nta, wonen, werk, query):
     """Cards read their network: without select_related each card cost a query."""
-    add_associations(nta, [wonen, werk], 10, start=0)
+    bulk_associations(nta, 10, start=0, themes=[wonen, werk], weekdays=[5])
     before = count_queries(client, f"/verenigingen/{query}")
-    add_associations(nta, [wonen, werk], 990, start=10)
+    bulk_associations(nta, 990, start=10, themes=[wonen, werk], weekdays=[5])
     assert Association.objects.count() == 1000
     assert count_queries(client, f"/verenigingen/{query}") == before
     if "bestaat-niet" not in query:
@@ -654,9 +625,9 @@ def test_directory_queries_do_not_grow_with_associations(client, nta, wonen, wer
 
 
 def test_later_pages_of_the_directory_cost_the_same_queries(client, nta, wonen):
-    add_associations(nta, [wonen], 45, start=0)
+    bulk_associations(nta, 45, start=0, themes=[wonen], weekdays=[5])
     first = count_queries(client, "/verenigingen/?thema=wonen")
-    add_associations(nta, [wonen], 955, start=45)
+    bulk_associations(nta, 955, start=45, themes=[wonen], weekdays=[5])
     assert count_queries(client, "/verenigingen/?thema=wonen&pagina=3") == first
     assert count_queries(client, "/verenigingen/?thema=wonen&pagina=50") == first
 
@@ -698,14 +669,14 @@ def test_profile_queries_do_not_grow_with_activities_photos_themes_and_stories(c
 @pytest.mark.parametrize("path", ["/verenigingen/open-data.json", "/verenigingen/open-data.csv"])
 def test_open_data_queries_do_not_grow_with_associations(client, nta, wonen, werk, path):
     """Every row reads its network and themes: both are fetched with the list."""
-    add_associations(nta, [wonen, werk], 10, start=0)
+    bulk_associations(nta, 10, start=0, themes=[wonen, werk], weekdays=[5])
     before = count_queries(client, path)
-    add_associations(nta, [wonen, werk], 990, start=10)
+    bulk_associations(nta, 990, start=10, themes=[wonen, werk], weekdays=[5])
     assert count_queries(client, path) == before
 
 
 def test_story_list_and_sections_queries_do_not_grow(client, nta, wonen):
-    add_associations(nta, [wonen], 10, start=0)
+    bulk_associations(nta, 10, start=0, themes=[wonen], weekdays=[5])
     association = Association.objects.first()
     Story.objects.create(
         association=association,
@@ -717,7 +688,7 @@ def test_story_list_and_sections_queries_do_not_grow(client, nta, wonen):
     )
     paths = ["/verenigingen/in-beeld/", "/", "/themas/wonen/"]
     before = [count_queries(client, path) for path in paths]
-    add_associations(nta, [wonen], 90, start=10)
+    bulk_associations(nta, 90, start=10, themes=[wonen], weekdays=[5])
     Story.objects.bulk_create(
         Story(
             association=association,
