@@ -140,6 +140,18 @@ def axe_source():
     return AXE_JS.read_text() + "\n;undefined"
 
 
+def assert_reports_pass(reports):
+    """Fail with every problem of the pages a journey checked: the gate's findings (axe, one h1, outside
+    requests, console errors) and the Nu Html Checker's errors of each page's HTML, in one Java start."""
+    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
+    problems = {
+        name: report.problems + html_errors[name]
+        for (name, report) in zip(html_errors, reports, strict=True)
+        if report.problems or html_errors[name]
+    }
+    assert not problems, problems
+
+
 def validate_html(documents):
     """Nu Html Checker errors per document: {name: [message, ...]} (empty lists when valid)."""
     with tempfile.TemporaryDirectory() as directory:

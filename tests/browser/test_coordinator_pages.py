@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser.quality import QualityGate, validate_html
+from tests.browser.quality import QualityGate, assert_reports_pass
 from tests.factories import EVENTS_NOW, VolunteerFactory, make_association, make_event, make_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,10 +40,4 @@ def test_coordinator_pages_pass_the_gate(browser, live_server):
             assert "Jan Peeters" in page.content()
         finally:
             gate.close()
-    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
-    problems = {
-        name: report.problems + html_errors[name]
-        for (name, report) in zip(html_errors, reports, strict=True)
-        if report.problems or html_errors[name]
-    }
-    assert not problems, problems
+    assert_reports_pass(reports)

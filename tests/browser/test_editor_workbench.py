@@ -17,7 +17,7 @@ from reversion.models import Version
 from network.models import Network, ShareLink
 from network.permissions import Role
 from news.models import NewsPost
-from tests.browser.quality import QualityGate, validate_html
+from tests.browser.quality import QualityGate, assert_reports_pass
 from tests.factories import BRUSSELS, StaffFactory
 from tests.helpers import totp_code
 
@@ -179,10 +179,4 @@ def test_editor_writes_previews_shares_changes_compares_and_restores_a_post(brow
     finally:
         gate.close()
         context.close()
-    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
-    problems = {
-        name: report.problems + html_errors[name]
-        for (name, report) in zip(html_errors, reports, strict=True)
-        if report.problems or html_errors[name]
-    }
-    assert not problems, problems
+    assert_reports_pass(reports)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Registration
-from tests.browser.quality import QualityGate, validate_html
+from tests.browser.quality import QualityGate, assert_reports_pass
 from tests.helpers import mail_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,10 +64,4 @@ def test_registration_journey_passes_the_gate(browser, live_server, smtp_sink):
         reports.append(gate.check(live_server.url + f"/agenda/{timezone.localdate().year + 99}/", expected_status=404))
     finally:
         gate.close()
-    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
-    problems = {
-        name: report.problems + html_errors[name]
-        for (name, report) in zip(html_errors, reports, strict=True)
-        if report.problems or html_errors[name]
-    }
-    assert not problems, problems
+    assert_reports_pass(reports)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from newsletter.models import Subscriber, Subscription
-from tests.browser.quality import QualityGate, validate_html
+from tests.browser.quality import QualityGate, assert_reports_pass
 from tests.helpers import mail_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,13 +67,7 @@ def test_subscriber_journey_passes_the_gate(browser, live_server, smtp_sink):
         reports.append(gate.check(preferences_url, expected_status=404))
     finally:
         gate.close()
-    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
-    problems = {
-        name: report.problems + html_errors[name]
-        for (name, report) in zip(html_errors, reports, strict=True)
-        if report.problems or html_errors[name]
-    }
-    assert not problems, problems
+    assert_reports_pass(reports)
 
 
 def _unsubscribe_url(subscriber):

@@ -17,7 +17,7 @@ from events.models import Registration
 from events.registrations import cancel_token
 from network.models import Network
 from network.permissions import Role
-from tests.browser.quality import QualityGate, validate_html
+from tests.browser.quality import QualityGate, assert_reports_pass
 from tests.factories import EVENTS_NOW, RegistrationFactory, StaffFactory, VolunteerFactory, make_event
 from tests.helpers import mail_body
 
@@ -118,10 +118,4 @@ def test_two_people_without_email_are_registered_move_up_and_appear_on_the_list(
         assert not page.locator(".site-header nav").first.is_visible()
     finally:
         gate.close()
-    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
-    problems = {
-        name: report.problems + html_errors[name]
-        for (name, report) in zip(html_errors, reports, strict=True)
-        if report.problems or html_errors[name]
-    }
-    assert not problems, problems
+    assert_reports_pass(reports)

@@ -8,7 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 
-from tests.browser.quality import QualityGate, validate_html
+from tests.browser.quality import QualityGate, assert_reports_pass, validate_html
 from tests.helpers import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,13 +73,7 @@ def test_staff_sets_up_a_second_factor_and_signs_in(browser, live_server):
         assert page.url == live_server.url + "/beheer/"
     finally:
         gate.close()
-    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
-    problems = {
-        name: report.problems + html_errors[name]
-        for (name, report) in zip(html_errors, reports, strict=True)
-        if report.problems or html_errors[name]
-    }
-    assert not problems, problems
+    assert_reports_pass(reports)
 
 
 def test_a_session_without_the_code_is_asked_for_it(browser, live_server):

@@ -12,7 +12,7 @@ from django.test import Client
 from associations import checkup
 from associations.models import HeldChange, OpeningHours
 from network.permissions import Role
-from tests.browser.quality import QualityGate, validate_html
+from tests.browser.quality import QualityGate, assert_reports_pass
 from tests.factories import StaffFactory, VolunteerFactory, make_association, make_network
 from tests.helpers import mail_body
 
@@ -125,10 +125,4 @@ def test_volunteer_journey(browser, live_server, smtp_sink):
     finally:
         gate.close()
         reviewer.close()
-    html_errors = validate_html({f"{number} {report.url}": report.html for number, report in enumerate(reports)})
-    problems = {
-        name: report.problems + html_errors[name]
-        for (name, report) in zip(html_errors, reports, strict=True)
-        if report.problems or html_errors[name]
-    }
-    assert not problems, problems
+    assert_reports_pass(reports)
