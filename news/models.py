@@ -43,7 +43,7 @@ class NewsPostQuerySet(PublicationWindowQuerySet):
         return self.select_related("network").only(*CARD_FIELDS)
 
     def public_years(self):
-        """The years with public news, newest first (read from the `newspost_public_year` index)."""
+        """The years with public news, newest first (read from the `newspost_public_year_window` index)."""
         return (
             self.published()
             .annotate(year=ExtractYear("publish_at"))
@@ -111,12 +111,14 @@ class NewsPost(PublicationWindow, models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"]),
             # The news list's year filter lists the years with public news: read from this
-            # index alone instead of the whole table (in the site's time zone, as the query).
+            # index alone instead of the whole table (in the site's time zone, as the query);
+            # the end of the publication window is in it too, or every row is read to check it.
             models.Index(
                 ExtractYear("publish_at"),
                 "publish_at",
+                "unpublish_at",
                 condition=models.Q(status="published"),
-                name="newspost_public_year",
+                name="newspost_public_year_window",
             ),
         ]
         verbose_name = _("news post")
