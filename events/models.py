@@ -22,7 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.owners import Owner
-from core.publication import PublicationWindow, PublicationWindowQuerySet, publish_at_field, unpublish_at_field
+from core.publication import (
+    PublicationWindow,
+    PublicationWindowQuerySet,
+    publish_at_field,
+    unpublish_at_field,
+    window_q,
+)
 from core.richtext import RichTextField
 from core.tokens import new_nonce
 from network.models import Document, Network, Theme
@@ -600,9 +606,11 @@ class RegistrationQuerySet(models.QuerySet):
 
     def due_for_reminder(self, now=None):
         """Confirmed seats with an address, not reminded yet, of a published, scheduled event starting
-        within EVENT_REMINDER_DAYS."""
+        within EVENT_REMINDER_DAYS and inside its publication window now (an event taken offline, or
+        not online yet, sends no reminder: its page, which the mail links to, would be a 404)."""
         now = now or timezone.now()
         return self.filter(
+            window_q(Event, now, prefix="event__"),
             status=Registration.Status.CONFIRMED,
             reminded_at__isnull=True,
             event__published=True,

@@ -81,6 +81,21 @@ def test_the_number_of_days_is_a_setting(world, tomorrow, smtp_sink, settings):
     assert run().startswith("1 ")
 
 
+def test_an_event_outside_its_publication_window_sends_no_reminder(world, tomorrow, smtp_sink, frozen):
+    """Its page is gone (or not there yet): the reminder waits until the event is online again."""
+    seat(tomorrow, "Rita", email="rita@example.org")
+    tomorrow.unpublish_at = timezone.now() - datetime.timedelta(hours=1)
+    tomorrow.save()
+    assert run() == "0 reminders sent (2 days ahead)\n"
+    tomorrow.unpublish_at = None
+    tomorrow.publish_at = timezone.now() + datetime.timedelta(hours=1)
+    tomorrow.save()
+    assert run() == "0 reminders sent (2 days ahead)\n"
+    frozen.shift(datetime.timedelta(hours=2))
+    assert run() == "1 reminders sent (2 days ahead)\n"
+    assert [message["To"] for message in smtp_sink.wait_for(1)] == ["rita@example.org"]
+
+
 def test_a_registration_claimed_by_another_run_is_not_sent_again(world, tomorrow, smtp_sink):
     """Another server's run set `reminded_at` first: this run sends nothing for it."""
     rita = seat(tomorrow, "Rita")
