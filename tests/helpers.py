@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -192,6 +193,11 @@ def send_mail_to(settings, controller):
 def mail_body(message):
     """The plain-text part of a message received by the smtp_sink fixture."""
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def login_code(text):
+    """The sign-in code ("ABCD-EFGH") on a line of its own in the text of allauth's login-code mail."""
+    return re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", text, re.MULTILINE).group(1)
 
 
 def with_mfa(user):

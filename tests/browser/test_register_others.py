@@ -3,8 +3,6 @@ registers two people without an email address for a full event, they land on the
 cancellation moves them up, and the attendance list (on screen and printed) shows their names and needs.
 The pages pass the same checks as public pages."""
 
-import re
-
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -19,7 +17,7 @@ from network.models import Network
 from network.permissions import Role
 from tests.browser.quality import QualityGate, assert_reports_pass
 from tests.factories import EVENTS_NOW, RegistrationFactory, StaffFactory, VolunteerFactory, make_event
-from tests.helpers import mail_body
+from tests.helpers import login_code, mail_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +31,7 @@ def signed_in(gate, live_server, user, smtp_sink):
     else:
         client.post(reverse("account_request_login_code"), {"email": user.email})
         (message,) = smtp_sink.wait_for(1)
-        code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail_body(message), re.MULTILINE).group(1)
+        code = login_code(mail_body(message))
         assert client.post(reverse("account_confirm_login_code"), {"code": code}).status_code == 302
         smtp_sink.messages.clear()
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]

@@ -2,8 +2,6 @@
 address for published events, always in the name of their own association, and sees only their own
 association's people on the attendance list. Other volunteers get 403; staff rules are unchanged."""
 
-import re
-
 import pytest
 from django.core import mail
 from django.test import Client
@@ -11,6 +9,7 @@ from django.urls import reverse
 
 from events.models import Registration
 from tests.factories import RegistrationFactory, VolunteerFactory, make_association, make_event, make_network
+from tests.helpers import login_code
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,7 @@ def signed_in(user):
     client = Client()
     mail.outbox.clear()
     assert client.post(reverse("account_request_login_code"), {"email": user.email}).status_code == 302
-    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail.outbox[0].body, re.MULTILINE).group(1)
+    code = login_code(mail.outbox[0].body)
     assert client.post(reverse("account_confirm_login_code"), {"code": code}).status_code == 302
     mail.outbox.clear()
     return client
