@@ -513,15 +513,19 @@ def setup_django(env):
 class CacheCounter:
     """Calls to Django cache objects while in use, and the keys they read: one call is one round
     trip to Redis (get_many is one MGET). Calls a method makes of its own cache (get_or_set's get
-    and add, a backend's get_many looping over get) are part of the outer call. Calls on the page
-    cache's own keys (core/pagecache.py's PREFIX) are left out: what a page reads besides it."""
+    and add, a backend's get_many looping over get) are part of the outer call. Calls on the keys of
+    the page cache itself (stored pages, the windows' next boundary, the list of networks) are left
+    out: what a page reads besides it. The furniture kept with the page cache's generations
+    (`pagecache.kept()`: a `page:part:` key with its `page:gen:` keys) is a read besides it."""
 
     READS = ("get", "get_many", "has_key", "get_or_set")
     WRITES = ("set", "set_many", "add", "delete", "delete_many", "incr", "decr", "touch", "clear")
 
-    def __init__(self, caches, ignore_prefix="page:"):
+    def __init__(self, caches):
+        from core import pagecache
+
         self.caches = list(caches)
-        self.ignore_prefix = ignore_prefix
+        self.ignore_prefix = (f"{pagecache.BODY_PREFIX}:", pagecache.WINDOWS_KEY, pagecache.NETWORKS_KEY)
         self.reads = self.keys_read = self.writes = 0
         self.names = {}  # the keys read, in order, once each
         self._depth = 0
@@ -1075,7 +1079,8 @@ measured uncached and {context["restarts"]["cached"]} times cached; a starting w
 
 Queries per request with the page cache off, counted with Django's test client on the demo data
 and on the large data, and with the page in the cache. Cache reads: calls to the caches other than
-the page cache (each one round trip to Redis) and the keys they read, on the large data with the
+for stored pages (each one round trip to Redis; the furniture kept with the page cache's generations,
+`page:part:` and `page:gen:` keys, included) and the keys they read, on the large data with the
 page cache off, in the request the queries were counted on and in the next one (writes, if any,
 after the semicolon). Search pages say what they found. Sizes: HTML as rendered and as sent
 (`Accept-Encoding: br, gzip`), and the stylesheets, scripts and icons the page links, as sent.

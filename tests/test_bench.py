@@ -185,7 +185,7 @@ def test_cpu_per_request_counts_the_servers_workers_and_those_recycled_between_t
     assert bench.cpu_ms_per_request(first, second, 0, tick=100) is None
 
 
-def test_the_cache_counter_counts_calls_and_keys_read_leaving_the_page_cache_out(bench):
+def test_the_cache_counter_counts_calls_and_keys_read_leaving_the_page_cache_out_but_not_furniture(bench):
     from django.core.cache.backends.locmem import LocMemCache
 
     cache = LocMemCache("bench-counter", {})
@@ -194,14 +194,15 @@ def test_the_cache_counter_counts_calls_and_keys_read_leaving_the_page_cache_out
         assert cache.get("menu") == [1, 2]
         assert cache.get_many(["menu", "networks", "themes"]) == {"menu": [1, 2]}
         assert cache.get_or_set("version", 1) == 1  # its own get and add are part of this one call
-        cache.get("page:body:v3:abc")  # the page cache's keys are not counted
-        cache.get_many(["page:windows"])
+        cache.get("page:body:v3:abc")  # the page cache's own keys are not counted
+        cache.get_many(["page:windows", "page:networks"])
+        cache.get_many(["page:part:menu", "page:gen:site"])  # furniture kept with its generations is
         cache.set("partners", [])
-    assert (counter.reads, counter.keys_read, counter.writes) == (3, 5, 1)
-    assert str(counter) == "3 round trips, 5 keys; 1 write"
+    assert (counter.reads, counter.keys_read, counter.writes) == (4, 7, 1)
+    assert str(counter) == "4 round trips, 7 keys; 1 write"
     cache.get("menu")  # after the block the cache is not counted any more
-    assert counter.reads == 3 and "get" not in vars(cache)
-    assert list(counter.names) == ["menu", "networks", "themes", "version"]
+    assert counter.reads == 4 and "get" not in vars(cache)
+    assert list(counter.names) == ["menu", "networks", "themes", "version", "page:part:menu", "page:gen:site"]
     with bench.CacheCounter([cache]) as quiet:
         cache.get("menu")
     assert str(quiet) == "1 round trip, 1 key"
