@@ -15,10 +15,6 @@ VERSION_KEY = "site-network:version"
 TIMEOUT = 300
 
 
-def _version():
-    return cache.get_or_set(VERSION_KEY, 1, None)
-
-
 def forget_site_networks():
     try:
         cache.incr(VERSION_KEY)
@@ -40,13 +36,21 @@ def _load(host):
 
 
 def _cached_site_network(request):
+    """The host's network, with the version it was stored under: one round trip to the cache."""
     if not hasattr(request, "_site_network"):
         host = request.get_host().split(":")[0].lower()
-        key = f"site-network:{_version()}:{host}"
-        value = cache.get(key, default=False)
-        if value is False:
+        key = f"site-network:host:{host}"
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, 1, None)
+            version = cache.get(VERSION_KEY)
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            value = stored[1]
+        else:
             value = _load(host)
-            cache.set(key, value, TIMEOUT)
+            cache.set(key, (version, value), TIMEOUT)
         request._site_network = value
     return request._site_network
 

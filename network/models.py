@@ -131,7 +131,11 @@ class Network(models.Model):
 
     @cached_property
     def funders(self):
-        return list(self.partners.filter(kind=Partner.Kind.FUNDER))
+        """The funders every footer of this network shows (built once per generation of the site: a
+        partner's change bumps it)."""
+        return pagecache.kept(
+            f"funders:{self.pk}", [pagecache.SITE], lambda: list(self.partners.filter(kind=Partner.Kind.FUNDER))
+        )
 
     @cached_property
     def menu_pages(self):

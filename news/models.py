@@ -8,6 +8,7 @@ no row, and the content types, permissions, admin history and audit trail moved 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +42,18 @@ class NewsPostQuerySet(PublicationWindowQuerySet):
     def cards(self):
         """Only what a news card shows (templates/news/_news_card.html), the network's short name joined."""
         return self.select_related("network").only(*CARD_FIELDS)
+
+    def with_page_relations(self):
+        """Each post marked with which of its relations the page shows it has (`has_themes`, `has_links`,
+        `has_attachments`, `has_associations`): an EXISTS each in the post's own query, so the page
+        fetches only the ones with rows (`fetch_page_relations()`)."""
+        through = {name: getattr(NewsPost, name).through for name in ("themes", "attachments", "associations")}
+        return self.annotate(
+            has_themes=Exists(through["themes"].objects.filter(newspost_id=OuterRef("pk"))),
+            has_links=Exists(NewsLink.objects.filter(post_id=OuterRef("pk"))),
+            has_attachments=Exists(through["attachments"].objects.filter(newspost_id=OuterRef("pk"))),
+            has_associations=Exists(through["associations"].objects.filter(newspost_id=OuterRef("pk"))),
+        )
 
     def public_years(self):
         """The years with public news, newest first (read from the `newspost_public_year_window` index)."""

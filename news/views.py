@@ -1,6 +1,6 @@
 """The news: a filtered list, one post with its neighbours (also as a preview, news/previews.py)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -68,19 +68,26 @@ def render_post(request, post, preview=None):
     return render(request, "news/news_detail.html", context)
 
 
+def _fetch_page_relations(post):
+    """The themes, links, public attachments and associations the page shows, of a post from
+    `with_page_relations()`: a query only for the relations it has rows in (most posts have no
+    links, attachments or associations), an empty list without a query for the others."""
+    querysets = {"attachments": Document.objects.published()}
+    lookups = []
+    for name in ("themes", "links", "attachments", "associations"):
+        model = NewsPost._meta.get_field(name).related_model
+        queryset = querysets.get(name, model._default_manager.all())
+        lookups.append(Prefetch(name, queryset=queryset if getattr(post, f"has_{name}") else queryset.none()))
+    prefetch_related_objects([post], *lookups)
+
+
 @require_safe
 def news_detail(request, year, slug):
     """A public post; drafts and scheduled posts are not found, and the year must match."""
-    post = get_object_or_404(
-        NewsPost.objects.published()
-        .select_related("network")
-        .prefetch_related(
-            "themes", "links", Prefetch("attachments", queryset=Document.objects.published()), "associations"
-        ),
-        slug=slug,
-    )
+    post = get_object_or_404(NewsPost.objects.published().select_related("network").with_page_relations(), slug=slug)
     if timezone.localtime(post.publish_at).year != year:
         raise Http404
+    _fetch_page_relations(post)
     return render_post(request, post)
 
 

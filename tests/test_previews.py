@@ -223,10 +223,12 @@ def test_the_shared_preview_costs_the_same_queries_whatever_the_content(networks
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
+    queries = len(few)  # now: the next request starts a new query log
     post.themes.set([ThemeFactory(slug=f"thema{number}") for number in range(4)])
     for number in range(4):
         post.links.create(label=f"Link {number}", url=f"https://example.org/{number}", position=number)
-    with django_assert_num_queries(len(few)):
+    client.get(url)  # new themes rebuild the furniture kept per generation of the site (the footer's funders)
+    with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
 
