@@ -130,6 +130,7 @@ class Page:
     weight: Weight | None = None
     caches: dict = field(default_factory=dict)  # "first", "next" -> CacheCounter of one request, large data
     matches: str = ""  # what a search page found, on the large data
+    profile: "Profile | None" = None  # where this process's CPU goes on the page, large data, page cache off
 
 
 def pages_to_measure():
@@ -662,6 +663,105 @@ def search_matches(path):
     return f"{sum(group.count for group in groups):,} results ({found or 'none'})"
 
 
+# Where the CPU of a page goes: cProfile in this process, each function's own time put in one part
+# of the stack. Builtins (getattr, str.join, pickle.loads ...) count for the part that called them.
+PARTS = (
+    ("templates", "Django templates and template tags"),
+    ("forms", "forms and widgets (their templates through Jinja2)"),
+    ("orm", "the ORM building queries and model instances"),
+    ("driver", "the database driver"),
+    ("urls", "URL reversing and resolving"),
+    ("i18n", "translations (and the thread-locals they read)"),
+    ("cache", "cache clients (files in this process, Redis in the server)"),
+    ("request", "request, response and middleware"),
+    ("site", "the site's own code"),
+    ("utils", "Django's utilities (escaping, lazy strings, dates)"),
+    ("other", "the rest of Django and Python"),
+)
+PROFILE_REQUESTS = 30
+
+
+@dataclass
+class Profile:
+    cpu_ms: float  # CPU per request of this process without the profiler (best of three rounds)
+    shares: dict  # part -> share of the profiled time
+
+
+def part_of(filename):
+    """The part of the stack (PARTS) a function's own time counts for, by the file it is in."""
+    path = filename.replace("\\", "/")
+    site_packages = "/site-packages/" in path
+    if "/jinja2/" in path or "/django/forms/" in path:
+        return "forms"
+    if "/django/template" in path or "/templatetags/" in path:
+        return "templates"
+    if "/django/db/models/" in path:
+        return "orm"
+    if "/django/db/" in path or "/psycopg" in path or "sqlite3" in path:
+        return "driver"
+    if "/django/urls/" in path:
+        return "urls"
+    if "/django/utils/translation/" in path or path.endswith(("/gettext.py", "/asgiref/local.py")):
+        return "i18n"
+    if "/django/core/cache/" in path or "/redis/" in path or path.endswith("/core/cache.py"):
+        return "cache"
+    if any(
+        part in path
+        for part in ("/django/core/handlers/", "/django/http/", "/django/middleware/", "/whitenoise/", "/allauth/")
+    ) or path.endswith(("middleware.py", "/django/test/client.py")):
+        return "request"
+    if path.startswith(str(ROOT)) and not site_packages:
+        return "site"
+    if "/django/utils/" in path:
+        return "utils"
+    return "other"
+
+
+def shares_of(stats):
+    """{part: share of the total own time} from a pstats `stats` table (func -> cc, nc, tt, ct, callers)."""
+    totals = dict.fromkeys((name for name, _label in PARTS), 0.0)
+    for (filename, _line, _name), (_cc, _nc, own, _ct, callers) in stats.items():
+        if filename == "~" and callers:
+            # A builtin: its time goes to the parts of its callers, by what each caller spent in it.
+            spent = {caller: values[2] for caller, values in callers.items()}
+            whole = sum(spent.values()) or 1.0
+            for caller, seconds in spent.items():
+                totals[part_of(caller[0])] += own * seconds / whole
+        else:
+            totals[part_of(filename)] += own
+    whole = sum(totals.values()) or 1.0
+    return {name: seconds / whole for name, seconds in totals.items()}
+
+
+def profile_pages(pages):
+    """CPU per request of each page in this process, and the share of each part of the stack."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        for page in pages:
+            if page.key in ("baseline", "static"):
+                continue
+            client = Client()
+            for _ in range(3):
+                client.get(page.path, HTTP_HOST="127.0.0.1")
+            rounds = []
+            for _ in range(3):
+                started = time.process_time()
+                for _ in range(PROFILE_REQUESTS):
+                    client.get(page.path, HTTP_HOST="127.0.0.1")
+                rounds.append((time.process_time() - started) / PROFILE_REQUESTS * 1000)
+            profiler = cProfile.Profile(time.process_time)  # CPU: waiting for the database is not counted
+            profiler.enable()
+            for _ in range(PROFILE_REQUESTS):
+                client.get(page.path, HTTP_HOST="127.0.0.1")
+            profiler.disable()
+            page.profile = Profile(min(rounds), shares_of(pstats.Stats(profiler).stats))
+
+
 def data_counts():
     from associations.models import Association
     from events.models import Event
@@ -700,6 +800,8 @@ def prepare_database(pages, scale):
     counts = data_counts()
     log(f"{counts} in {data_seconds:.0f} s; count queries on the large data")
     count_queries(pages, "large")
+    log("profile each page in this process")
+    profile_pages(pages)
     connections.close_all()
     return counts, data_seconds
 
@@ -884,6 +986,22 @@ def queries_table(pages):
         sizes = [kb(weight.html), kb(weight.html_sent), kb(weight.css), kb(weight.js), kb(weight.other)]
         label = page.label + (f"<br>{page.matches}" if page.matches else "")
         lines.append("| " + " | ".join([label, *queries, ms(page.sql_ms), *caches, *sizes]) + " |")
+    return "\n".join(lines)
+
+
+def parts_legend():
+    return "; ".join(f"{name}, {label}" for name, label in PARTS)
+
+
+def profile_table(pages):
+    lines = [
+        "| page | CPU ms per request | " + " | ".join(name for name, _label in PARTS) + " |",
+        "| --- | ---: | " + " | ".join("---:" for _ in PARTS) + " |",
+    ]
+    for page in pages:
+        if page.profile is not None:
+            shares = [f"{page.profile.shares[name]:.0%}" for name, _label in PARTS]
+            lines.append(f"| {page.label} | {ms(page.profile.cpu_ms)} | " + " | ".join(shares) + " |")
     return "\n".join(lines)
 
 
@@ -1090,6 +1208,18 @@ after the semicolon). Search pages say what they found. Sizes: HTML as rendered 
 The keys read besides the page cache's, on the next request:
 
 {cache_keys(pages)}
+
+## Where the CPU goes
+
+Each page in the benchmark's own process (Django's test client, the large data, the page cache off,
+a file cache instead of Redis): its CPU milliseconds per request without a profiler (the best of three
+rounds of {PROFILE_REQUESTS} requests), then the share of each part of the stack in a cProfile of the
+CPU time of {PROFILE_REQUESTS} more requests (waiting for the database is not in it), by the file each
+function is in; a builtin (`getattr`, `str.join`, unpickling) counts for the part that called it.
+The parts: {parts_legend()}.
+PostgreSQL's own CPU is not in these numbers (see "db" above).
+
+{profile_table(pages)}
 
 The slowest query of each page on the large data (page cache off), for whoever makes it faster:
 

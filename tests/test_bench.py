@@ -297,3 +297,66 @@ def test_the_queries_table_gives_each_pages_cache_reads_and_what_a_search_found(
         "| Search, rare word (tandarts)<br>3 results (Nieuws 3) | 5 | 5 | 0 | 0.0 "
         "| 1 round trip, 2 keys; 1 write | 1 round trip, 2 keys |"
     ) in table
+
+
+def test_the_profile_puts_each_functions_own_time_in_one_part_of_the_stack(bench):
+    venv = "/srv/app/.venv/lib/python3.11/site-packages"
+    root = str(bench.ROOT)
+    assert bench.part_of(f"{venv}/django/template/base.py") == "templates"
+    assert bench.part_of(f"{root}/core/templatetags/timestamps.py") == "templates"
+    assert bench.part_of(f"{venv}/jinja2/runtime.py") == "forms"
+    assert bench.part_of(f"{venv}/django/forms/boundfield.py") == "forms"
+    assert bench.part_of(f"{venv}/django/db/models/sql/compiler.py") == "orm"
+    assert bench.part_of(f"{venv}/django/db/backends/utils.py") == "driver"
+    assert bench.part_of(f"{venv}/psycopg/cursor.py") == "driver"
+    assert bench.part_of(f"{venv}/django/urls/resolvers.py") == "urls"
+    assert bench.part_of(f"{venv}/asgiref/local.py") == "i18n"
+    assert bench.part_of(f"{venv}/redis/connection.py") == "cache"
+    assert bench.part_of(f"{root}/core/cache.py") == "cache"
+    assert bench.part_of(f"{venv}/django/middleware/csrf.py") == "request"
+    assert bench.part_of(f"{root}/core/middleware.py") == "request"
+    assert bench.part_of(f"{root}/news/views.py") == "site"
+    assert bench.part_of(f"{venv}/django/utils/functional.py") == "utils"
+    assert bench.part_of(f"{venv}/django/apps/registry.py") == "other"
+    assert bench.part_of("/usr/lib/python3.11/copy.py") == "other"
+
+
+def test_a_builtins_time_counts_for_the_parts_that_called_it(bench):
+    root = str(bench.ROOT)
+    template = ("/x/site-packages/django/template/base.py", 1, "resolve")
+    compiler = ("/x/site-packages/django/db/models/sql/compiler.py", 2, "as_sql")
+    view = (f"{root}/news/views.py", 3, "news_list")
+    getattr_ = ("~", 0, "<built-in method builtins.getattr>")
+    stats = {
+        template: (1, 1, 0.3, 0.6, {}),
+        compiler: (1, 1, 0.2, 0.3, {}),
+        view: (1, 1, 0.1, 1.0, {}),
+        # 0.4 s in getattr: 0.3 of it called from the template engine, 0.1 from the ORM.
+        getattr_: (9, 9, 0.4, 0.4, {template: (6, 6, 0.3, 0.3), compiler: (3, 3, 0.1, 0.1)}),
+    }
+    shares = bench.shares_of(stats)
+    assert shares["templates"] == pytest.approx(0.6)
+    assert shares["orm"] == pytest.approx(0.3)
+    assert shares["site"] == pytest.approx(0.1)
+    assert shares["driver"] == 0.0
+    assert list(shares) == [name for name, _label in bench.PARTS]
+
+
+def test_the_profile_table_gives_cpu_per_request_and_the_shares(bench):
+    page = bench.Page("home", "Home")
+    page.profile = bench.Profile(7.25, {name: 0.0 for name, _label in bench.PARTS} | {"templates": 0.5, "orm": 0.5})
+    table = bench.profile_table([page, bench.Page("baseline", "Bare")])
+    assert table.splitlines()[0].startswith("| page | CPU ms per request | templates | forms | orm |")
+    assert table.splitlines()[2] == "| Home | 7.2 | 50% | 0% | 50% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 0% |"
+    assert len(table.splitlines()) == 3  # a page without a profile (the bare view) has no row
+
+
+def test_profile_pages_measures_each_page_but_the_bare_view(bench, monkeypatch):
+    monkeypatch.setattr(bench, "PROFILE_REQUESTS", 2)
+    pages = [bench.Page("baseline", "Bare", path="/bench/baseline/"), bench.Page("news", "News list", path="/nieuws/")]
+    bench.profile_pages(pages)
+    assert pages[0].profile is None
+    profile = pages[1].profile
+    assert profile.cpu_ms > 0
+    assert sum(profile.shares.values()) == pytest.approx(1.0)
+    assert profile.shares["templates"] > 0 and profile.shares["request"] > 0
