@@ -1,6 +1,6 @@
 """Page furniture kept per content generation (core.pagecache.kept): the next page after a change shows it.
 
-The network's menu, its regional networks and the networks and themes the list filters offer
+The network's menu, its regional networks, its footer and the networks and themes the list filters offer
 are built once per generation of the content and shared by every page. With the page cache on
 and off: publishing, unpublishing, editing or deleting a network, theme, page or partner shows on
 the very next page.
@@ -103,3 +103,28 @@ def test_a_new_edited_or_deleted_funder_shows_in_the_footer_at_once(client, page
 
     partner.delete()
     assert "Vlaamse overheid" not in html(client, "/")
+
+
+def test_an_edited_network_shows_in_the_footer_at_once(client, page_cache, main):
+    """The footer is rendered once per generation of the site, network and language (templatetags/furniture.py)."""
+    main.email = "info@netwerk-tegen-armoede.example"
+    main.address = "Vooruitgangstraat 323\n1030 Brussel"
+    main.save()
+    home = html(client, "/")
+    assert 'href="mailto:info@netwerk-tegen-armoede.example"' in home and "Vooruitgangstraat 323" in home
+    assert "Nieuwsbrief" in home
+
+    main.email = "hallo@netwerk-tegen-armoede.example"
+    main.save()
+    home = html(client, "/")
+    assert 'href="mailto:hallo@netwerk-tegen-armoede.example"' in home
+    assert "info@netwerk-tegen-armoede.example" not in home
+
+
+def test_each_network_has_its_own_footer(client, page_cache, main):
+    limburg = NetworkFactory(name="Trefpunt Armoede", slug="tpa", parent=main, email="info@trefpunt.example")
+    main.email = "info@nta.example"
+    main.save()
+    assert 'href="mailto:info@nta.example"' in html(client, "/")
+    trefpunt = html(client, limburg.get_absolute_url())
+    assert 'href="mailto:info@trefpunt.example"' in trefpunt and "info@nta.example" not in trefpunt
