@@ -344,10 +344,11 @@ def test_a_builtins_time_counts_for_the_parts_that_called_it(bench):
 
 def test_the_profile_table_gives_cpu_per_request_and_the_shares(bench):
     page = bench.Page("home", "Home")
-    page.profile = bench.Profile(7.25, {name: 0.0 for name, _label in bench.PARTS} | {"templates": 0.5, "orm": 0.5})
+    shares = {name: 0.0 for name, _label in bench.PARTS} | {"templates": 0.5, "orm": 0.5}
+    page.profile = bench.Profile(7.25, shares, after_change_ms=9.5)
     table = bench.profile_table([page, bench.Page("baseline", "Bare")])
-    assert table.splitlines()[0].startswith("| page | CPU ms per request | templates | forms | orm |")
-    assert table.splitlines()[2] == "| Home | 7.2 | 50% | 0% | 50% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 0% |"
+    assert table.splitlines()[0].startswith("| page | CPU ms per request | after a change | templates | forms | orm |")
+    assert table.splitlines()[2] == "| Home | 7.2 | 9.5 | 50% | 0% | 50% | 0% | 0% | 0% | 0% | 0% | 0% | 0% | 0% |"
     assert len(table.splitlines()) == 3  # a page without a profile (the bare view) has no row
 
 
@@ -360,3 +361,4 @@ def test_profile_pages_measures_each_page_but_the_bare_view(bench, monkeypatch):
     assert profile.cpu_ms > 0
     assert sum(profile.shares.values()) == pytest.approx(1.0)
     assert profile.shares["templates"] > 0 and profile.shares["request"] > 0
+    assert profile.after_change_ms > 0
