@@ -46,7 +46,7 @@ class NewsPostQuerySet(PublicationWindowQuerySet):
     def with_page_relations(self):
         """Each post marked with which of its relations the page shows it has (`has_themes`, `has_links`,
         `has_attachments`, `has_associations`): an EXISTS each in the post's own query, so the page
-        fetches only the ones with rows (`fetch_page_relations()`)."""
+        fetches only the ones with rows (news/views.py)."""
         through = {name: getattr(NewsPost, name).through for name in ("themes", "attachments", "associations")}
         return self.annotate(
             has_themes=Exists(through["themes"].objects.filter(newspost_id=OuterRef("pk"))),

@@ -1,6 +1,5 @@
 """The news: a filtered list, one post with its neighbours (also as a preview, news/previews.py)."""
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -9,7 +8,6 @@ from django.views.decorators.http import require_safe
 from core import sites
 from core.listing import paginate, script_json
 from core.sites import list_query
-from network.models import Document
 from network.sharing import staff_preview
 from news.forms import NewsFilterForm
 from news.models import NewsPost
@@ -31,12 +29,31 @@ def news_list(request):
     )
 
 
+def _shown_relations(post, *, public):
+    """The themes, links, attachments and associations the page lists.
+
+    A post from `with_page_relations()` says which relations it has rows in (`has_themes` ...):
+    a query only for those (most posts have no links, attachments or associations). A preview's
+    post comes with all four prefetched (news/previews.py), its draft attachments included."""
+
+    def rows(name, queryset):
+        return list(queryset) if getattr(post, f"has_{name}", True) else []
+
+    return {
+        "themes": rows("themes", post.themes.all()),
+        "links": rows("links", post.links.all()),
+        "attachments": rows("attachments", post.attachments.published() if public else post.attachments.all()),
+        "associations": rows("associations", post.associations.all()),
+    }
+
+
 def render_post(request, post, preview=None):
     """A post's page; `preview` (core/previews.py) marks it as a preview."""
     sites.canonical(request, post.network, path=post.get_absolute_url())
+    relations = _shown_relations(post, public=preview is None)
     public = NewsPost.objects.published()
     # A semi-join on the themes instead of DISTINCT over whole rows (6 ms on 10,000 posts).
-    on_its_themes = NewsPost.themes.through.objects.filter(theme__in=post.themes.all()).values("newspost_id")
+    on_its_themes = NewsPost.themes.through.objects.filter(theme__in=relations["themes"]).values("newspost_id")
     related = list(public.cards().filter(network=post.network, pk__in=on_its_themes).exclude(pk=post.pk)[:3])
     neighbours = public.only("title", "slug", "publish_at")
     newer = neighbours.filter(publish_at__gt=post.publish_at).order_by("publish_at", "pk").first()
@@ -57,6 +74,7 @@ def render_post(request, post, preview=None):
         structured["image"] = request.build_absolute_uri(post.hero_image.url)
     context = {
         "post": post,
+        **relations,
         "network": post.network,
         "related": related,
         "newer": newer,
@@ -68,26 +86,12 @@ def render_post(request, post, preview=None):
     return render(request, "news/news_detail.html", context)
 
 
-def _fetch_page_relations(post):
-    """The themes, links, public attachments and associations the page shows, of a post from
-    `with_page_relations()`: a query only for the relations it has rows in (most posts have no
-    links, attachments or associations), an empty list without a query for the others."""
-    querysets = {"attachments": Document.objects.published()}
-    lookups = []
-    for name in ("themes", "links", "attachments", "associations"):
-        model = NewsPost._meta.get_field(name).related_model
-        queryset = querysets.get(name, model._default_manager.all())
-        lookups.append(Prefetch(name, queryset=queryset if getattr(post, f"has_{name}") else queryset.none()))
-    prefetch_related_objects([post], *lookups)
-
-
 @require_safe
 def news_detail(request, year, slug):
     """A public post; drafts and scheduled posts are not found, and the year must match."""
     post = get_object_or_404(NewsPost.objects.published().select_related("network").with_page_relations(), slug=slug)
     if timezone.localtime(post.publish_at).year != year:
         raise Http404
-    _fetch_page_relations(post)
     return render_post(request, post)
 
 

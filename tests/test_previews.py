@@ -217,6 +217,7 @@ def test_the_shared_preview_costs_the_same_queries_whatever_the_content(networks
     """The preview fetches what its page shows with the object (core/previews.py `queryset`)."""
     own, _other = networks
     post = NewsPostFactory(network=own)
+    post.themes.set([ThemeFactory(slug="eerste-thema")])  # with a theme, the related posts are looked up
     link = ShareLinkFactory(shared=post)
     url = share_url(link)
     client = Client()
