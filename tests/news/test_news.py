@@ -264,3 +264,16 @@ def test_queries_do_not_grow_with_the_number_of_posts(client, world, path):
 def test_the_news_admin_addresses_of_before_the_news_app_lead_to_the_new_ones(client, old, new):
     response = client.get(old)
     assert (response.status_code, response["Location"]) == (301, new)
+
+
+def test_a_news_card_escapes_what_an_editor_typed(client, world):
+    """Cards come from a Jinja2 template (news/cards.py): every value is escaped as in a Django template."""
+    item = post(world["nta"], "vreemd")
+    NewsPost.objects.filter(pk=item.pk).update(title='Huur & <script>alert("x")</script>', lead="Een <b>vet</b> lead")
+    with time_machine.travel(NOW, tick=False):
+        html = client.get("/nieuws/").content.decode()
+    assert (
+        f'<h3><a href="{item.get_absolute_url()}">Huur &amp; &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</a></h3>'
+    ) in html
+    assert "<p>Een &lt;b&gt;vet&lt;/b&gt; lead</p>" in html
+    assert '<time datetime="2026-03-27T12:00:00+01:00">27 maart 2026</time> · NTA</p>' in html
