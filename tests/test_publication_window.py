@@ -15,6 +15,7 @@ from network.permissions import Role
 from news.models import NewsPost
 from tests.factories import (
     AssociationFactory,
+    CampaignFactory,
     NewsPostFactory,
     StaffFactory,
     make_network,
@@ -254,3 +255,28 @@ def test_content_published_before_the_windows_existed_stays_published():
         row = model.objects.get()
         assert (row.publish_at is None or row.publish_at <= timezone.now(), row.unpublish_at) == (True, None)
         assert model.objects.published().count() == 1, model
+
+
+@pytest.mark.parametrize("factory", [NewsPostFactory, CampaignFactory], ids=["required-publish-at", "optional"])
+def test_in_window_finds_the_rows_window_q_finds_at_every_moment(factory):
+    """`in_window()` is one expression of SQL (core.publication.InWindow); window_q() the same condition
+    from lookups. Rows with every combination of an empty, past and future start and end agree at
+    moments before, on and after each of those times."""
+    from core.publication import window_q
+
+    model = factory._meta.model
+    times = [None, NOW - datetime.timedelta(hours=2), NOW, NOW + datetime.timedelta(hours=2)]
+    nullable = model._meta.get_field("publish_at").null
+    for number, (start, end) in enumerate((start, end) for start in times for end in times):
+        if start is None and not nullable:
+            continue
+        obj = factory(slug=f"venster-{number}")
+        model.objects.filter(pk=obj.pk).update(publish_at=start, unpublish_at=end)
+    moments = [moment + datetime.timedelta(seconds=shift) for moment in times[1:] for shift in (-1, 0, 1)]
+    found = []
+    for moment in moments:
+        expected = set(model.objects.filter(window_q(model, moment)).values_list("pk", flat=True))
+        assert set(model.objects.in_window(moment).values_list("pk", flat=True)) == expected, moment
+        found.append(len(expected))
+    # The moments see windows open and close: from none or a few rows to most of them.
+    assert min(found) < max(found) < model.objects.count()
