@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min, Window
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagecache, previews, sites
 from core.forms import PublicPost, check_public_post
-from core.listing import paginate, script_json
+from core.listing import PAGE_PARAMETER, paginate, script_json
 from core.opendata import LICENCE, load_schema, open_data, schema_fields, schema_response
 from core.pagecache import token_page
 from core.sites import ALL_NETWORKS, list_query
@@ -27,7 +27,7 @@ from core.tokens import TokenError, TokenExpired
 from events import ical, opendata
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
 from events.jsonld import event_json_ld
-from events.models import EVENT_TIME_ZONE, Event
+from events.models import CARD_COLUMNS, EVENT_TIME_ZONE, Event
 from events.permissions import can_register_others, can_see_registrations, coordinator_associations
 from events.registrations import (
     CONFIRM_PURPOSE,
@@ -54,6 +54,46 @@ def _public_events():
     return Event.objects.published().select_related("network")
 
 
+class CountedPage:
+    """One page of card rows (Event.objects.cards()) and the number of rows of the whole list, in one query
+    (a window count).
+
+    Stands in for the query in core.listing.paginate: the paginator asks for count() (only once the
+    page number is a valid number, which is then `?pagina=` as an int) and slices the page's rows.
+    Without rows on a later page the list is shorter than that page: a count of 0 makes it a 404,
+    as with a real count.
+    """
+
+    def __init__(self, request, queryset, per_page):
+        self.request, self.queryset, self.per_page = request, queryset, per_page
+        self.rows, self.offset, self.total = None, 0, 0
+
+    def _fetch(self):
+        number = int(self.request.GET.get(PAGE_PARAMETER) or 1)
+        self.offset = (number - 1) * self.per_page
+        counted = self.queryset.annotate(total=Window(Count("*"))).values_list(*CARD_COLUMNS, "total", named=True)
+        self.rows = list(counted[self.offset : self.offset + self.per_page])
+        self.total = self.rows[0].total if self.rows else 0
+
+    def count(self):
+        if self.rows is None:
+            self._fetch()
+        return self.total
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, items):
+        if self.rows is None:
+            self._fetch()
+        return self.rows[items.start - self.offset : items.stop - self.offset]
+
+
+def card_page(request, queryset):
+    """The page `?pagina=N` of `queryset`'s cards (Event.objects.cards()); 404 if there is no such page."""
+    return paginate(request, CountedPage(request, queryset, PER_PAGE), PER_PAGE)
+
+
 def by_month(events):
     """[(first day of the month, [events]), ...] in the order the events come."""
     return [
@@ -69,8 +109,8 @@ def _this_year():
 def event_list(request):
     """Upcoming events of every network, soonest first, by month; filtered by network, theme and format."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().upcoming().cards())
-    page = paginate(request, events, PER_PAGE)
+    events, status = form.apply(Event.objects.published().upcoming().cards())
+    page = card_page(request, events)
     context = {
         "form": form,
         "page": page,
@@ -95,8 +135,8 @@ def _feed_query(form):
 def event_archive(request):
     """Events that are over, the latest first, by month."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().past().cards())
-    page = paginate(request, events, PER_PAGE)
+    events, status = form.apply(Event.objects.published().past().cards())
+    page = card_page(request, events)
     context = {"form": form, "page": page, "months": by_month(page.object_list), "this_year": _this_year()}
     return render(request, "events/event_archive.html", context, status=status)
 
