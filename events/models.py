@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -163,10 +163,14 @@ class EventQuerySet(PublicationWindowQuerySet):
     def published(self):
         return self.filter(published=True).in_window()
 
-    def cards(self):
+    def cards(self, counted=False):
         """Only what an event card shows (events/cards.py), as rows (named tuples) rather than model instances:
-        CARD_FIELDS and the network's short name as `network_short_name`, joined in the same query."""
-        return self.annotate(network_short_name=F("network__short_name")).values_list(*CARD_COLUMNS, named=True)
+        CARD_FIELDS and the network's short name as `network_short_name`, joined in the same query;
+        `counted`: and in each row as `total` the number of rows without a slice (a window count)."""
+        queryset = self.annotate(network_short_name=F("network__short_name"))
+        if not counted:
+            return queryset.values_list(*CARD_COLUMNS, named=True)
+        return queryset.annotate(total=Window(Count("*"))).values_list(*CARD_COLUMNS, "total", named=True)
 
     def upcoming(self, now=None):
         """Events that have not ended yet (ongoing ones included), soonest first."""

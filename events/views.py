@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, Window
+from django.db.models import Max, Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from core.tokens import TokenError, TokenExpired
 from events import ical, opendata
 from events.forms import EventFilterForm, FeedFilterForm, RegistrationForm, StaffRegistrationForm
 from events.jsonld import event_json_ld
-from events.models import CARD_COLUMNS, EVENT_TIME_ZONE, Event
+from events.models import EVENT_TIME_ZONE, Event
 from events.permissions import can_register_others, can_see_registrations, coordinator_associations
 from events.registrations import (
     CONFIRM_PURPOSE,
@@ -55,7 +55,7 @@ def _public_events():
 
 
 class CountedPage:
-    """One page of card rows (Event.objects.cards()) and the number of rows of the whole list, in one query
+    """One page of card rows (Event.objects.cards(counted=True)) and the number of rows of the whole list, in one query
     (a window count).
 
     Stands in for the query in core.listing.paginate: the paginator asks for count() (only once the
@@ -71,8 +71,7 @@ class CountedPage:
     def _fetch(self):
         number = int(self.request.GET.get(PAGE_PARAMETER) or 1)
         self.offset = (number - 1) * self.per_page
-        counted = self.queryset.annotate(total=Window(Count("*"))).values_list(*CARD_COLUMNS, "total", named=True)
-        self.rows = list(counted[self.offset : self.offset + self.per_page])
+        self.rows = list(self.queryset[self.offset : self.offset + self.per_page])
         self.total = self.rows[0].total if self.rows else 0
 
     def count(self):
@@ -90,7 +89,7 @@ class CountedPage:
 
 
 def card_page(request, queryset):
-    """The page `?pagina=N` of `queryset`'s cards (Event.objects.cards()); 404 if there is no such page."""
+    """The page `?pagina=N` of `queryset`'s cards (Event.objects.cards(counted=True)); 404 if there is no such page."""
     return paginate(request, CountedPage(request, queryset, PER_PAGE), PER_PAGE)
 
 
@@ -109,7 +108,7 @@ def _this_year():
 def event_list(request):
     """Upcoming events of every network, soonest first, by month; filtered by network, theme and format."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(Event.objects.published().upcoming().cards())
+    events, status = form.apply(Event.objects.published().upcoming().cards(counted=True))
     page = card_page(request, events)
     context = {
         "form": form,
@@ -135,7 +134,7 @@ def _feed_query(form):
 def event_archive(request):
     """Events that are over, the latest first, by month."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(Event.objects.published().past().cards())
+    events, status = form.apply(Event.objects.published().past().cards(counted=True))
     page = card_page(request, events)
     context = {"form": form, "page": page, "months": by_month(page.object_list), "this_year": _this_year()}
     return render(request, "events/event_archive.html", context, status=status)
