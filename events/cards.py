@@ -42,6 +42,15 @@ CARD = (
 )
 
 
+YEAR_ITEM = (
+    "\n        <li{cancelled}>\n"
+    '          <span class="year-events__when">{when}</span>\n'
+    '          <a href="{url}">{title}</a>\n'
+    '          <span class="year-events__meta">{status}{network} · {place}</span>\n'
+    "        </li>\n        "
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def _day(day, date_format, language):
     """A date in words in the active `language` ("zaterdag 24 oktober 2026"), worked out once per process:
@@ -56,6 +65,8 @@ def _labels(language):
         "status": {value: escape(str(label)) for value, label in Event.Status.choices},
         "format": {value: escape(str(label)) for value, label in EventFormat.choices},
         "example": escape(_("Example data")),
+        "and_online": escape(_("and online")),
+        "online": escape(_("online")),
         "days": _("{start} up to and including {end}"),
         "moments": _("{start} to {end}"),
     }
@@ -128,6 +139,35 @@ def cards(events, style="short"):
                 network=escape(event.network_short_name),
                 example=f'<p class="example-mark">{labels["example"]}</p>' if event.is_example else "",
                 intro=escape(event.intro),
+            )
+        )
+    return SafeString("".join(parts))
+
+
+def year_items(events):
+    """The <li> items of `events` (rows of Event.objects.cards()) in a month of the year calendar."""
+    language = get_language()
+    labels = _labels(language)
+    date_format = DATE_FORMATS["compact"]
+    statuses = labels["status"]
+    parts = []
+    for event in events:
+        status, municipality = event.status, event.municipality
+        if not municipality:
+            place = labels["online"]
+        elif event.online_url:
+            place = f"{escape(municipality)} {labels['and_online']}"
+        else:
+            place = escape(municipality)
+        parts.append(
+            YEAR_ITEM.format(
+                cancelled=' class="year-events--cancelled"' if status == CANCELLED else "",
+                when=_when(event, date_format, language, labels),
+                url=escape(event_url(event.slug)),
+                title=escape(event.title),
+                status="" if status == SCHEDULED else f"<strong>{statuses.get(status) or escape(status)}</strong> · ",
+                network=escape(event.network_short_name),
+                place=place,
             )
         )
     return SafeString("".join(parts))

@@ -148,7 +148,7 @@ def event_year(request, year):
         message = _("The calendar covers the years %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": last_year}
         return render(request, "events/not_found.html", {"message": message}, status=404)
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().in_year(year))
+    events, status = form.apply(Event.objects.published().in_year(year).cards())
     grouped = dict(by_month(events))
     first_day = datetime.date(year, 1, 1)
     # Every month of the year, empty ones too; an event begun the year before shows in January.

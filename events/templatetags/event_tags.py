@@ -17,3 +17,9 @@ def event_when(event, style="full"):
 def event_cards(events, style="short"):
     """The <li> cards of `events` (fetched with Event.objects.cards()), for inside a <ul class="event-list">."""
     return cards.cards(events, style)
+
+
+@register.simple_tag
+def event_year_items(events):
+    """The <li> items of `events` (fetched with Event.objects.cards()), for a month of the year calendar."""
+    return cards.year_items(events)

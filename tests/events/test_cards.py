@@ -104,6 +104,41 @@ def test_the_home_shows_cards_with_the_year_and_an_event_page_its_days_and_times
     ) in _page(client, "/agenda/nacht/")
 
 
+def test_the_year_calendar_has_the_markup_of_the_old_template(client, world):
+    make_event(world["nta"], "kring", days=2)
+    make_event(
+        world["tpa"],
+        "online-dagen",
+        days=5,
+        start_time=None,
+        end_time=None,
+        end_date=datetime.date(2026, 10, 7),
+        online_url="https://meet.example.org/a",
+        status="geannuleerd",
+        status_reason="Ziek",
+        title="Eten & <praten>",
+        **ONLINE_ONLY,
+    )
+    make_event(world["bpa"], "hybride", days=40, online_url="https://meet.example.org/b")
+    html = _page(client, "/agenda/2026/")
+    assert (
+        '<ul class="year-events">\n        \n'
+        "        <li>\n"
+        '          <span class="year-events__when"><time datetime="2026-10-03T14:00:00+02:00">za 3 Okt, 14:00</time>'
+        ' \u2013 <time datetime="2026-10-03T16:00:00+02:00">16:00</time></span>\n'
+        '          <a href="/agenda/kring/">Activiteit kring</a>\n'
+        '          <span class="year-events__meta">NTA · Hasselt</span>\n'
+        "        </li>\n        \n"
+        '        <li class="year-events--cancelled">\n'
+        '          <span class="year-events__when"><time datetime="2026-10-06">di 6 Okt</time>'
+        ' tot en met <time datetime="2026-10-07">wo 7 Okt</time></span>\n'
+        '          <a href="/agenda/online-dagen/">Eten &amp; &lt;praten&gt;</a>\n'
+        '          <span class="year-events__meta"><strong>Geannuleerd</strong> · TPA · online</span>\n'
+        "        </li>\n        \n      </ul>"
+    ) in html
+    assert '<span class="year-events__meta">BPA · Hasselt en online</span>' in html
+
+
 def test_the_address_of_an_event_is_the_reversed_one(world):
     assert cards.event_url("kring") == reverse("events:detail", kwargs={"slug": "kring"}) == "/agenda/kring/"
     # Not a slug the address takes: reversed, which refuses it as it did before.
