@@ -54,6 +54,9 @@ def _public_events():
     return Event.objects.published().select_related("network")
 
 
+LARGEST_OFFSET = 2**63 - 1
+
+
 class CountedPage:
     """One page of card rows (Event.objects.cards(counted=True)) and the number of rows of the whole list, in one query
     (a window count).
@@ -71,7 +74,9 @@ class CountedPage:
     def _fetch(self):
         number = int(self.request.GET.get(PAGE_PARAMETER) or 1)
         self.offset = (number - 1) * self.per_page
-        self.rows = list(self.queryset[self.offset : self.offset + self.per_page])
+        # An offset no database takes (a 64-bit integer) is a page beyond any list.
+        fits = self.offset + self.per_page < LARGEST_OFFSET
+        self.rows = list(self.queryset[self.offset : self.offset + self.per_page]) if fits else []
         self.total = self.rows[0].total if self.rows else 0
 
     def count(self):

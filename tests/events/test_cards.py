@@ -167,7 +167,7 @@ def test_pages_of_the_calendar_count_every_event(client, world, two_per_page, dj
     assert 'href="/agenda/activiteit-4/"' in last
     assert last.count('<li class="card event-card') == 1
     assert 'href="/agenda/?pagina=2" rel="prev"' in last
-    for beyond in ("4", "0", "een", "-1"):
+    for beyond in ("4", "0", "een", "-1", "2.0", str(2**63), "9" * 40):
         _page(client, f"/agenda/?pagina={beyond}", status=404)
     archive = _page(client, "/agenda/archief/")
     assert nl_plural("%(counter)s past event", "%(counter)s past events", 1) in archive
