@@ -53,9 +53,9 @@ YEAR_ITEM = (
 
 @functools.lru_cache(maxsize=4096)
 def _day(day, date_format, language):
-    """A date in words in the active `language` ("zaterdag 24 oktober 2026"), worked out once per process:
-    the calendar shows the same few dozen days on every request."""
-    return formats.date_format(day, date_format)
+    """A date in words in the active `language` ("zaterdag 24 oktober 2026"), escaped for HTML, worked out once
+    per process: the calendar shows the same few hundred days on every request."""
+    return escape(formats.date_format(day, date_format))
 
 
 @functools.lru_cache(maxsize=8)
@@ -78,11 +78,16 @@ def _detail_address(urlconf, script_prefix):
     return tuple(reverse("events:detail", kwargs={"slug": SLUG_MARK}).split(SLUG_MARK))
 
 
-def event_url(slug):
-    """The address of the event with this slug, as Event.get_absolute_url() gives it, without reversing each time."""
+def _address():
+    return _detail_address(get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
+
+
+def event_url(slug, address=None):
+    """The address of the event with this slug, as Event.get_absolute_url() gives it, without reversing each time;
+    `address`: _address() for the current request, when the caller has it already."""
     if not PLAIN_SLUG.fullmatch(slug):
         return reverse("events:detail", kwargs={"slug": slug})
-    before, after = _detail_address(get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
+    before, after = address or _address()
     return f"{before}{slug}{after}"
 
 
@@ -91,19 +96,19 @@ def _time(value, text):
 
 
 def _when(event, date_format, language, labels):
-    start_day = escape(_day(event.start_date, date_format, language))
+    start_day = _day(event.start_date, date_format, language)
     last_date = event.end_date or event.start_date
     one_day = event.start_date == last_date
     if event.start_time is None:
         if one_day:
             return _time(event.start_date, start_day)
-        end_day = escape(_day(last_date, date_format, language))
+        end_day = _day(last_date, date_format, language)
         return labels["days"].format(start=_time(event.start_date, start_day), end=_time(last_date, end_day))
     start, end = event.starts_at.astimezone(EVENT_TIME_ZONE), event.ends_at.astimezone(EVENT_TIME_ZONE)
     start_text = f"{start_day}, {start:%H:%M}"
     if one_day:
         return f"{_time(start, start_text)} \u2013 {_time(end, f'{end:%H:%M}')}"
-    end_text = f"{escape(_day(last_date, date_format, language))}, {end:%H:%M}"
+    end_text = f"{_day(last_date, date_format, language)}, {end:%H:%M}"
     return labels["moments"].format(start=_time(start, start_text), end=_time(end, end_text))
 
 
@@ -120,6 +125,7 @@ def cards(events, style="short"):
     labels = _labels(language)
     date_format = DATE_FORMATS[style]
     statuses, formats_ = labels["status"], labels["format"]
+    address = _address()
     parts = []
     for event in events:
         status = event.status
@@ -130,7 +136,7 @@ def cards(events, style="short"):
         parts.append(
             CARD.format(
                 cancelled=" event-card--cancelled" if status == CANCELLED else "",
-                url=escape(event_url(event.slug)),
+                url=escape(event_url(event.slug, address)),
                 title=escape(event.title),
                 status=status_line,
                 when=_when(event, date_format, language, labels),
@@ -150,6 +156,7 @@ def year_items(events):
     labels = _labels(language)
     date_format = DATE_FORMATS["compact"]
     statuses = labels["status"]
+    address = _address()
     parts = []
     for event in events:
         status, municipality = event.status, event.municipality
@@ -163,7 +170,7 @@ def year_items(events):
             YEAR_ITEM.format(
                 cancelled=' class="year-events--cancelled"' if status == CANCELLED else "",
                 when=_when(event, date_format, language, labels),
-                url=escape(event_url(event.slug)),
+                url=escape(event_url(event.slug, address)),
                 title=escape(event.title),
                 status="" if status == SCHEDULED else f"<strong>{statuses.get(status) or escape(status)}</strong> · ",
                 network=escape(event.network_short_name),
