@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +99,13 @@ class EventFormat(models.TextChoices):
     HYBRID = "hybride", _("On location and online")
 
 
+def event_format(place_name, online_url):
+    """On location, online or both: with a place, a link or both."""
+    if place_name and online_url:
+        return EventFormat.HYBRID
+    return EventFormat.ONLINE if online_url else EventFormat.PHYSICAL
+
+
 class Repeat(models.TextChoices):
     """How a series repeats its first event: every week, or every month on the same weekday
     ("every 2nd Tuesday", from the first event's date; its 5th weekday reads as the last) or date."""
@@ -133,10 +140,8 @@ def parse_skip_dates(text):
     return dates
 
 
-# The columns templates/events/_card.html reads (with event_when): the description and the rest of the
-# row stay behind.
+# The columns an event card shows (events/cards.py), and its network's short name as `network_short_name`.
 CARD_FIELDS = (
-    "network__short_name",
     "title",
     "slug",
     "status",
@@ -151,15 +156,21 @@ CARD_FIELDS = (
     "is_example",
     "intro",
 )
+CARD_COLUMNS = (*CARD_FIELDS, "network_short_name")
 
 
 class EventQuerySet(PublicationWindowQuerySet):
     def published(self):
         return self.filter(published=True).in_window()
 
-    def cards(self):
-        """Only what an event card shows (templates/events/_card.html), the network's short name joined."""
-        return self.select_related("network").only(*CARD_FIELDS)
+    def cards(self, counted=False):
+        """Only what an event card shows (events/cards.py), as rows (named tuples) rather than model instances:
+        CARD_FIELDS and the network's short name as `network_short_name`, joined in the same query;
+        `counted`: and in each row as `total` the number of rows without a slice (a window count)."""
+        queryset = self.annotate(network_short_name=F("network__short_name"))
+        if not counted:
+            return queryset.values_list(*CARD_COLUMNS, named=True)
+        return queryset.annotate(total=Window(Count("*"))).values_list(*CARD_COLUMNS, "total", named=True)
 
     def upcoming(self, now=None):
         """Events that have not ended yet (ongoing ones included), soonest first."""
@@ -422,9 +433,7 @@ class Event(PublicationWindow, models.Model):
 
     @property
     def format(self):
-        if self.is_physical and self.is_online:
-            return EventFormat.HYBRID
-        return EventFormat.ONLINE if self.is_online else EventFormat.PHYSICAL
+        return event_format(self.place_name, self.online_url)
 
     @property
     def format_label(self):

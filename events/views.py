@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagecache, previews, sites
 from core.forms import PublicPost, check_public_post
-from core.listing import paginate, script_json
+from core.listing import PAGE_PARAMETER, paginate, script_json
 from core.opendata import LICENCE, load_schema, open_data, schema_fields, schema_response
 from core.pagecache import token_page
 from core.sites import ALL_NETWORKS, list_query
@@ -54,6 +54,50 @@ def _public_events():
     return Event.objects.published().select_related("network")
 
 
+LARGEST_OFFSET = 2**63 - 1
+
+
+class CountedPage:
+    """One page of card rows (Event.objects.cards(counted=True)) and the number of rows of the whole list, in one query
+    (a window count).
+
+    Stands in for the query in core.listing.paginate: the paginator asks for count() (only once the
+    page number is a valid number, which is then `?pagina=` as an int) and slices the page's rows.
+    Without rows on a later page the list is shorter than that page: a count of 0 makes it a 404,
+    as with a real count.
+    """
+
+    def __init__(self, request, queryset, per_page):
+        self.request, self.queryset, self.per_page = request, queryset, per_page
+        self.rows, self.offset, self.total = None, 0, 0
+
+    def _fetch(self):
+        number = int(self.request.GET.get(PAGE_PARAMETER) or 1)
+        self.offset = (number - 1) * self.per_page
+        # An offset no database takes (a 64-bit integer) is a page beyond any list.
+        fits = self.offset + self.per_page < LARGEST_OFFSET
+        self.rows = list(self.queryset[self.offset : self.offset + self.per_page]) if fits else []
+        self.total = self.rows[0].total if self.rows else 0
+
+    def count(self):
+        if self.rows is None:
+            self._fetch()
+        return self.total
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, items):
+        if self.rows is None:
+            self._fetch()
+        return self.rows[items.start - self.offset : items.stop - self.offset]
+
+
+def card_page(request, queryset):
+    """The page `?pagina=N` of `queryset`'s cards (Event.objects.cards(counted=True)); 404 if there is no such page."""
+    return paginate(request, CountedPage(request, queryset, PER_PAGE), PER_PAGE)
+
+
 def by_month(events):
     """[(first day of the month, [events]), ...] in the order the events come."""
     return [
@@ -69,8 +113,8 @@ def _this_year():
 def event_list(request):
     """Upcoming events of every network, soonest first, by month; filtered by network, theme and format."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().upcoming().cards())
-    page = paginate(request, events, PER_PAGE)
+    events, status = form.apply(Event.objects.published().upcoming().cards(counted=True))
+    page = card_page(request, events)
     context = {
         "form": form,
         "page": page,
@@ -95,8 +139,8 @@ def _feed_query(form):
 def event_archive(request):
     """Events that are over, the latest first, by month."""
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().past().cards())
-    page = paginate(request, events, PER_PAGE)
+    events, status = form.apply(Event.objects.published().past().cards(counted=True))
+    page = card_page(request, events)
     context = {"form": form, "page": page, "months": by_month(page.object_list), "this_year": _this_year()}
     return render(request, "events/event_archive.html", context, status=status)
 
@@ -109,7 +153,7 @@ def event_year(request, year):
         message = _("The calendar covers the years %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": last_year}
         return render(request, "events/not_found.html", {"message": message}, status=404)
     form = EventFilterForm(list_query(request), request=request)
-    events, status = form.apply(_public_events().in_year(year))
+    events, status = form.apply(Event.objects.published().in_year(year).cards())
     grouped = dict(by_month(events))
     first_day = datetime.date(year, 1, 1)
     # Every month of the year, empty ones too; an event begun the year before shows in January.
