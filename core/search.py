@@ -27,14 +27,13 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    OrderBy,
     Q,
     QuerySet,
     TextField,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -226,13 +225,13 @@ def _plain_text_sql(column, is_html):
     return sql
 
 
-def _postgres_search(kind, query):
-    model = kind.queryset().model
-    quote = connections[kind.queryset().db].ops.quote_name
+def _postgres_search(kind, query, public):
+    model = public.model
+    quote = connections[public.db].ops.quote_name
     tsquery = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
     if kind.stored:
         vector = f"{{table}}.{quote(VECTOR_COLUMN)}"
-        matches = kind.queryset().filter(TableSQL(f"{vector} @@ {tsquery}", [query], output_field=BooleanField()))
+        matches = public.filter(TableSQL(f"{vector} @@ {tsquery}", [query], output_field=BooleanField()))
         ranked = matches.annotate(search_rank=TableSQL(f"ts_rank({vector}, {tsquery})", [query], FloatField()))
     else:
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
@@ -240,7 +239,7 @@ def _postgres_search(kind, query):
             lambda left, right: left + right,
             (SearchVector(*names, config=SEARCH_CONFIG, weight=weight) for weight, names in kind.fields.items()),
         )
-        matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
+        matches = public.alias(search_vector=vector).filter(search_vector=search_query)
         ranked = matches.annotate(search_rank=SearchRank(F("search_vector"), search_query))
     html_fields = kind.html_fields()
     texts = [_plain_text_sql(_column(model, name, quote), name in html_fields) for name in kind.snippet_fields]
@@ -258,8 +257,8 @@ def _postgres_search(kind, query):
     return matches, ranked
 
 
-def _fallback_search(kind, query):
-    matches = kind.queryset()
+def _fallback_search(kind, query, public):
+    matches = public
     for word in query_words(query):
         matches = matches.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in kind.all_fields())))
     in_title = reduce(or_, (Q(**{f"{name}__icontains": query}) for name in kind.fields["A"]))
@@ -272,10 +271,10 @@ def _fallback_search(kind, query):
 def search_kind(kind, query, network=None):
     """The kind's public objects matching `query` (to count) and the same, best first (to show);
     only those `network` shows when one is given."""
-    matches, ranked = (_postgres_search if _uses_postgres(kind.queryset()) else _fallback_search)(kind, query)
+    public = kind.queryset()  # once: each call builds the publication window's condition again
     if network is not None:
-        scope = _scope.narrow(network, kind.network_path)
-        matches, ranked = matches.filter(scope), ranked.filter(scope)
+        public = public.filter(_scope.narrow(network, kind.network_path))
+    matches, ranked = (_postgres_search if _uses_postgres(public) else _fallback_search)(kind, query, public)
     ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
     if not any(str(name).lstrip("-") in {"pk", "id"} for name in ordering):
         ordering.append("pk")  # a stable order, so pages never repeat or skip a result
@@ -421,22 +420,45 @@ def results_url(query, kind=None, network="", search_url=None):
 
 
 def _ordered_by(queryset):
-    """The queryset's ordering as expressions, for a window function's ORDER BY."""
+    """The queryset's ordering as OrderBy expressions."""
     ordering = []
     for item in queryset.query.order_by:
         if isinstance(item, str):
-            ordering.append(F(item[1:]).desc() if item.startswith("-") else F(item).asc())
-        else:
-            ordering.append(item)
+            item = F(item[1:]).desc() if item.startswith("-") else F(item).asc()
+        elif not isinstance(item, OrderBy):
+            item = item.asc()
+        ordering.append(item)
     return ordering
+
+
+def _ranked_keys_sql(index, ranked, limit, offset, database, quote):
+    """SQL of the count of `ranked`'s rows and the keys of one slice of them, in its order.
+
+    The matches (key, rank and the columns they are ordered by) are gathered once, in a CTE
+    that the statement reads twice, so the database materialises it: once to count it, once to
+    pick the slice with a top-N sort. Numbering every match with ROW_NUMBER() sorted all of them
+    (for "armoede" on 10,000 posts: 18.5 ms for the news against 13 ms this way).
+    """
+    names = [f"search_order_{number}" for number in range(len(ranked.query.order_by))]
+    ordering = _ordered_by(ranked)
+    rows = ranked.annotate(**{name: item.expression for name, item in zip(names, ordering, strict=True)})
+    sql, params = rows.order_by().values("pk", *names).query.get_compiler(using=database).as_sql()
+    order = []
+    for name, item in zip(names, ordering, strict=True):
+        nulls = " NULLS FIRST" if item.nulls_first else " NULLS LAST" if item.nulls_last else ""
+        order.append(f"found.{quote(name)} {'DESC' if item.descending else 'ASC'}{nulls}")
+    key = quote("pk")
+    part = f"WITH found AS ({sql}) SELECT %s, CAST(found.{key} AS text), (SELECT COUNT(*) FROM found) FROM found"  # noqa: S608
+    part += f" ORDER BY {', '.join(order)} LIMIT {int(limit)} OFFSET {int(offset)}"
+    return part, [*params, index]
 
 
 def find_all(wanted):
     """For each (ranked queryset, limit, offset): how many rows match, and the primary keys of that slice.
 
-    One query per database for every kind: a kind's matches are numbered in its order and
-    counted in the same pass (a window over just the keys and the numbers), so the database
-    reads and ranks each table once. `limit=0`: only the count.
+    One query per database for every kind; each kind's matches are gathered once, then counted
+    and the slice picked from them (`_ranked_keys_sql`), so the database reads and ranks each
+    table once. `limit=0`: only the count.
     """
     found = [(0, []) for _ in wanted]
     by_database = {}
@@ -448,16 +470,13 @@ def find_all(wanted):
         for index in indexes:
             ranked, limit, offset = wanted[index]
             if limit:
-                rows = ranked.annotate(search_position=Window(RowNumber(), order_by=_ordered_by(ranked))).order_by()
-                sql, params = rows.values("pk", "search_position").query.get_compiler(using=database).as_sql()
-                key, position = quote("pk"), quote("search_position")
-                part = f"SELECT %s, CAST(found.{key} AS text), COUNT(*) OVER () FROM ({sql}) AS found"  # noqa: S608
-                part += f" ORDER BY found.{position} LIMIT {int(limit)} OFFSET {int(offset)}"
+                part, params = _ranked_keys_sql(index, ranked, limit, offset, database, quote)
             else:
                 sql, params = ranked.order_by().values("pk").query.get_compiler(using=database).as_sql()
                 part = f"SELECT %s, NULL, COUNT(*) FROM ({sql}) AS found"  # noqa: S608 (compiled by the ORM)
+                params = [index, *params]
             parts.append(f"SELECT * FROM ({part}) AS kind_{index}")  # noqa: S608 (compiled by the ORM)
-            parameters.extend([index, *params])
+            parameters.extend(params)
         with connections[database].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), parameters)
             for index, key, count in cursor.fetchall():
