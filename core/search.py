@@ -59,6 +59,7 @@ SNIPPET_LENGTH = 220
 # escaped as a whole first, and only then do they become the only tags in it.
 HIT_START, HIT_STOP = "\ue000", "\ue001"
 HIT_SPLIT = re.compile(f"([{HIT_START}{HIT_STOP}])")
+WORD = re.compile(r"\w+")
 # The entities the rich-text sanitiser writes in text (nh3: &amp; &lt; &gt; &nbsp;), decoded once tags are gone.
 TEXT_ENTITIES = [("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&quot;", '"'), ("&#39;", "'"), ("&amp;", "&")]
 
@@ -114,7 +115,8 @@ def register_kind(
     """Make a kind of public content searchable; `fields` maps weights "A"-"D" to field names.
 
     `queryset()` returns what the public may see, with the relations `describe(obj)` uses
-    already joined; `describe(obj)` returns a `Result` and must not query the database.
+    already joined; `describe(obj)` returns a `Result` and must not query the database, nor
+    read the snippet fields (on PostgreSQL they are not fetched: the snippet comes ready).
     Snippets come from `snippet_fields`, by default every field weighted below "A".
     `stored=True`: on PostgreSQL the table has the vector of `fields` in a column, added by a
     `StoredSearchVector` migration (core/searchindex.py); without it every search builds
@@ -306,12 +308,24 @@ def headline_html(headline, source=""):
         return ""
     # Compare words only, tags left out on both sides: the database drops tags from plain fields too.
     words = re.findall(r"\w+", strip_tags(text))
-    source_words = re.findall(r"\w+", strip_tags(source))
-    if source_words[:3] != words[:3]:
+    source = strip_tags(source)
+    if _first_words(source) != words[:3]:
         pieces.insert(0, ("… ", False))
-    if source_words[-3:] != words[-3:]:
+    if _last_words(source) != words[-3:]:
         pieces.append((" …", False))
     return _marked(pieces)
+
+
+def _first_words(text, count=3, reach=200):
+    """The first `count` words of `text`, looking at its start only when that holds more (a body runs long)."""
+    words = WORD.findall(text, 0, reach)
+    return words[:count] if len(words) > count else WORD.findall(text)[:count]
+
+
+def _last_words(text, count=3, reach=200):
+    """The last `count` words of `text`; the first word of the end looked at may be cut, so one more is needed."""
+    words = WORD.findall(text, max(0, len(text) - reach))
+    return words[-count:] if len(words) > count else WORD.findall(text)[-count:]
 
 
 def excerpt_html(text, words, length=SNIPPET_LENGTH):
@@ -487,11 +501,18 @@ def find_all(wanted):
     return found
 
 
-def _objects(ranked, keys):
-    """The objects with these primary keys, in this order (one query)."""
+def _objects(kind, ranked, keys):
+    """The objects with these primary keys, in this order (one query).
+
+    On PostgreSQL the snippet comes with them from the database, so the texts it is cut from (a
+    post's body, say) are not fetched; `describe()` does not read them.
+    """
     if not keys:
         return []
-    objects = ranked.order_by().in_bulk(keys)
+    rows = ranked.order_by()
+    if _uses_postgres(rows):
+        rows = rows.defer(*(name for name in kind.snippet_fields if "__" not in name))
+    objects = rows.in_bulk(keys)
     return [objects[key] for key in keys if key in objects]
 
 
@@ -525,7 +546,7 @@ def run_search(request, query, selected="", network=None):
     groups = []
     for kind, ranked, (count, keys) in zip(kinds, ranked_kinds, find_all(wanted), strict=True):
         page = None
-        objects = _objects(ranked, keys)
+        objects = _objects(kind, ranked, keys)
         if kind.slug == selected:
             page = paginate(request, ranked, per_page=PAGE_SIZE, count=count)
             page.object_list = objects

@@ -7,6 +7,9 @@ from core.search import Result, date_label, register_kind, register_scope
 from network.forms import NetworkField
 from network.models import Document, Page
 
+# get_kind_display() makes the field's choices hashable on every call (a lazy label: translated when shown).
+KIND_LABELS = dict(Document.Kind.choices)
+
 
 def register():
     """Called by the app's AppConfig.ready()."""
@@ -31,7 +34,7 @@ def register():
             document.file.url,
             (
                 document.network.short_name,
-                document.get_kind_display(),
+                str(KIND_LABELS.get(document.kind, document.kind)),
                 date_label(document.date),
                 f"{document.format}, {filesizeformat(document.size)}",
             ),
