@@ -89,6 +89,7 @@ class SearchKind:
     position: int
     stored: bool = False
     network_path: str = "network"
+    columns: tuple = ()
 
     def all_fields(self):
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
@@ -110,7 +111,17 @@ _HTML_FIELDS = {}
 
 
 def register_kind(
-    slug, *, label, queryset, fields, describe, snippet_fields=None, position=100, stored=False, network_path="network"
+    slug,
+    *,
+    label,
+    queryset,
+    fields,
+    describe,
+    snippet_fields=None,
+    position=100,
+    stored=False,
+    network_path="network",
+    columns=(),
 ):
     """Make a kind of public content searchable; `fields` maps weights "A"-"D" to field names.
 
@@ -121,14 +132,18 @@ def register_kind(
     `stored=True`: on PostgreSQL the table has the vector of `fields` in a column, added by a
     `StoredSearchVector` migration (core/searchindex.py); without it every search builds
     the vector of every row, which only a small table can afford. `network_path` leads from an
-    object to its network, for the network filter (`register_scope`).
+    object to its network, for the network filter (`register_scope`). `columns`: the fields
+    `describe(obj)` reads ("network__short_name" for a joined one), the only ones fetched for a
+    result (a card reads a few of a post's and its network's fifty); empty: every field.
     """
     fields = {weight: tuple(names) for weight, names in fields.items() if names}
     if not fields.get("A") or set(fields) - set(WEIGHTS):
         raise ValueError(f"Search kind {slug!r}: give title fields under 'A' and use only weights {WEIGHTS}.")
     if snippet_fields is None:
         snippet_fields = [name for weight in WEIGHTS[1:] for name in fields.get(weight, ())]
-    kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored, network_path)
+    kind = SearchKind(
+        slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored, network_path, tuple(columns)
+    )
     _KINDS[slug] = kind
     _HTML_FIELDS.pop(slug, None)
     return kind
@@ -510,7 +525,12 @@ def _objects(kind, ranked, keys):
     if not keys:
         return []
     rows = ranked.order_by()
-    if _uses_postgres(rows):
+    on_postgres = _uses_postgres(rows)
+    if kind.columns:
+        # A relation joined for a column of it is fetched too (only() refuses a deferred one).
+        relations = {name.split("__")[0] for name in kind.columns if "__" in name}
+        rows = rows.only(*kind.columns, *relations, *(() if on_postgres else kind.snippet_fields))
+    elif on_postgres:
         rows = rows.defer(*(name for name in kind.snippet_fields if "__" not in name))
     objects = rows.in_bulk(keys)
     return [objects[key] for key in keys if key in objects]

@@ -30,4 +30,5 @@ def register():
         snippet_fields=["intro", "description"],
         position=30,
         stored=True,
+        columns=["title", "slug", "start_date", "municipality", "status", "network__short_name"],
     )

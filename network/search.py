@@ -23,6 +23,7 @@ def register():
         describe=lambda page: Result(page.title, page.get_absolute_url(), (page.network.short_name,)),
         position=30,
         stored=True,
+        columns=["title", "slug", "network__short_name", "network__slug"],
     )
     register_kind(
         "documenten",
@@ -41,4 +42,5 @@ def register():
         ),
         position=40,
         stored=True,
+        columns=["title", "file", "kind", "date", "size", "network__short_name"],
     )
