@@ -4,17 +4,24 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Result, date_label, register_kind, register_scope
-from network.forms import NetworkField
+from network.forms import NetworkField, filter_choices
 from network.models import Document, Page
 
 # get_kind_display() makes the field's choices hashable on every call (a lazy label: translated when shown).
 KIND_LABELS = dict(Document.Kind.choices)
 
 
+def network_field():
+    """The search's network filter, its choices those of the list filters (no query for them)."""
+    field = NetworkField()
+    field.choices = [("", field.empty_label), *filter_choices()[0]]
+    return field
+
+
 def register():
     """Called by the app's AppConfig.ready()."""
     # ?netwerk= narrows every kind to what that network shows: its own and its regional networks' content.
-    register_scope(field=NetworkField, narrow=lambda network, path: network.with_regional_networks(path))
+    register_scope(field=network_field, narrow=lambda network, path: network.with_regional_networks(path))
     register_kind(
         "paginas",
         label=_("Pages"),
