@@ -37,7 +37,7 @@ from django.db.models import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import conditional_escape, escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -413,6 +413,29 @@ class Group:
     @property
     def more(self):
         return self.page is None and self.count > len(self.hits)
+
+    @property
+    def hits_html(self):
+        """The results as templates/network/search.html showed them with a loop of its own, in one
+        pass (a tenth of the template's lookups and escapes for a page of ten results per kind)."""
+        return mark_safe("".join(map(_hit_html, self.hits)))  # noqa: S308 (escaped in _hit_html)
+
+
+HIT_HTML = (
+    '\n      <li class="search-result">\n        <h3 class="search-result__title"><a href="{url}">{title}</a></h3>'
+    "\n        {meta}\n        {snippet}\n      </li>\n      "
+)
+
+
+def _hit_html(hit):
+    """One result's item; the snippet is safe HTML already (`_marked`), everything else is escaped."""
+    meta = " · ".join(conditional_escape(item) for item in hit.meta)
+    return HIT_HTML.format(
+        url=conditional_escape(hit.url),
+        title=conditional_escape(hit.title),
+        meta=f'<p class="search-result__meta muted">{meta}</p>' if hit.meta else "",
+        snippet=f'<p class="search-result__snippet">{conditional_escape(hit.snippet)}</p>' if hit.snippet else "",
+    )
 
 
 class QueryField(forms.CharField):
