@@ -21,4 +21,5 @@ def register():
         snippet_fields=["intro", "description"],
         position=20,
         stored=True,
+        columns=["name", "slug", "postcode", "municipality", "network__short_name"],
     )

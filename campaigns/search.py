@@ -21,4 +21,5 @@ def register():
         ),
         position=15,
         stored=True,
+        columns=["title", "slug", "starts_on", "network__short_name"],
     )

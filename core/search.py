@@ -27,18 +27,17 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    OrderBy,
     Q,
     QuerySet,
     TextField,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import conditional_escape, escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -60,6 +59,7 @@ SNIPPET_LENGTH = 220
 # escaped as a whole first, and only then do they become the only tags in it.
 HIT_START, HIT_STOP = "\ue000", "\ue001"
 HIT_SPLIT = re.compile(f"([{HIT_START}{HIT_STOP}])")
+WORD = re.compile(r"\w+")
 # The entities the rich-text sanitiser writes in text (nh3: &amp; &lt; &gt; &nbsp;), decoded once tags are gone.
 TEXT_ENTITIES = [("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&quot;", '"'), ("&#39;", "'"), ("&amp;", "&")]
 
@@ -89,6 +89,7 @@ class SearchKind:
     position: int
     stored: bool = False
     network_path: str = "network"
+    columns: tuple = ()
 
     def all_fields(self):
         return [name for weight in WEIGHTS for name in self.fields.get(weight, ())]
@@ -110,24 +111,39 @@ _HTML_FIELDS = {}
 
 
 def register_kind(
-    slug, *, label, queryset, fields, describe, snippet_fields=None, position=100, stored=False, network_path="network"
+    slug,
+    *,
+    label,
+    queryset,
+    fields,
+    describe,
+    snippet_fields=None,
+    position=100,
+    stored=False,
+    network_path="network",
+    columns=(),
 ):
     """Make a kind of public content searchable; `fields` maps weights "A"-"D" to field names.
 
     `queryset()` returns what the public may see, with the relations `describe(obj)` uses
-    already joined; `describe(obj)` returns a `Result` and must not query the database.
+    already joined; `describe(obj)` returns a `Result` and must not query the database, nor
+    read the snippet fields (on PostgreSQL they are not fetched: the snippet comes ready).
     Snippets come from `snippet_fields`, by default every field weighted below "A".
     `stored=True`: on PostgreSQL the table has the vector of `fields` in a column, added by a
     `StoredSearchVector` migration (core/searchindex.py); without it every search builds
     the vector of every row, which only a small table can afford. `network_path` leads from an
-    object to its network, for the network filter (`register_scope`).
+    object to its network, for the network filter (`register_scope`). `columns`: the fields
+    `describe(obj)` reads ("network__short_name" for a joined one), the only ones fetched for a
+    result (a card reads a few of a post's and its network's fifty); empty: every field.
     """
     fields = {weight: tuple(names) for weight, names in fields.items() if names}
     if not fields.get("A") or set(fields) - set(WEIGHTS):
         raise ValueError(f"Search kind {slug!r}: give title fields under 'A' and use only weights {WEIGHTS}.")
     if snippet_fields is None:
         snippet_fields = [name for weight in WEIGHTS[1:] for name in fields.get(weight, ())]
-    kind = SearchKind(slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored, network_path)
+    kind = SearchKind(
+        slug, label, queryset, fields, describe, tuple(snippet_fields), position, stored, network_path, tuple(columns)
+    )
     _KINDS[slug] = kind
     _HTML_FIELDS.pop(slug, None)
     return kind
@@ -226,13 +242,13 @@ def _plain_text_sql(column, is_html):
     return sql
 
 
-def _postgres_search(kind, query):
-    model = kind.queryset().model
-    quote = connections[kind.queryset().db].ops.quote_name
+def _postgres_search(kind, query, public):
+    model = public.model
+    quote = connections[public.db].ops.quote_name
     tsquery = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
     if kind.stored:
         vector = f"{{table}}.{quote(VECTOR_COLUMN)}"
-        matches = kind.queryset().filter(TableSQL(f"{vector} @@ {tsquery}", [query], output_field=BooleanField()))
+        matches = public.filter(TableSQL(f"{vector} @@ {tsquery}", [query], output_field=BooleanField()))
         ranked = matches.annotate(search_rank=TableSQL(f"ts_rank({vector}, {tsquery})", [query], FloatField()))
     else:
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
@@ -240,7 +256,7 @@ def _postgres_search(kind, query):
             lambda left, right: left + right,
             (SearchVector(*names, config=SEARCH_CONFIG, weight=weight) for weight, names in kind.fields.items()),
         )
-        matches = kind.queryset().alias(search_vector=vector).filter(search_vector=search_query)
+        matches = public.alias(search_vector=vector).filter(search_vector=search_query)
         ranked = matches.annotate(search_rank=SearchRank(F("search_vector"), search_query))
     html_fields = kind.html_fields()
     texts = [_plain_text_sql(_column(model, name, quote), name in html_fields) for name in kind.snippet_fields]
@@ -258,8 +274,8 @@ def _postgres_search(kind, query):
     return matches, ranked
 
 
-def _fallback_search(kind, query):
-    matches = kind.queryset()
+def _fallback_search(kind, query, public):
+    matches = public
     for word in query_words(query):
         matches = matches.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in kind.all_fields())))
     in_title = reduce(or_, (Q(**{f"{name}__icontains": query}) for name in kind.fields["A"]))
@@ -272,10 +288,10 @@ def _fallback_search(kind, query):
 def search_kind(kind, query, network=None):
     """The kind's public objects matching `query` (to count) and the same, best first (to show);
     only those `network` shows when one is given."""
-    matches, ranked = (_postgres_search if _uses_postgres(kind.queryset()) else _fallback_search)(kind, query)
+    public = kind.queryset()  # once: each call builds the publication window's condition again
     if network is not None:
-        scope = _scope.narrow(network, kind.network_path)
-        matches, ranked = matches.filter(scope), ranked.filter(scope)
+        public = public.filter(_scope.narrow(network, kind.network_path))
+    matches, ranked = (_postgres_search if _uses_postgres(public) else _fallback_search)(kind, query, public)
     ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
     if not any(str(name).lstrip("-") in {"pk", "id"} for name in ordering):
         ordering.append("pk")  # a stable order, so pages never repeat or skip a result
@@ -307,12 +323,24 @@ def headline_html(headline, source=""):
         return ""
     # Compare words only, tags left out on both sides: the database drops tags from plain fields too.
     words = re.findall(r"\w+", strip_tags(text))
-    source_words = re.findall(r"\w+", strip_tags(source))
-    if source_words[:3] != words[:3]:
+    source = strip_tags(source)
+    if _first_words(source) != words[:3]:
         pieces.insert(0, ("… ", False))
-    if source_words[-3:] != words[-3:]:
+    if _last_words(source) != words[-3:]:
         pieces.append((" …", False))
     return _marked(pieces)
+
+
+def _first_words(text, count=3, reach=200):
+    """The first `count` words of `text`, looking at its start only when that holds more (a body runs long)."""
+    words = WORD.findall(text, 0, reach)
+    return words[:count] if len(words) > count else WORD.findall(text)[:count]
+
+
+def _last_words(text, count=3, reach=200):
+    """The last `count` words of `text`; the first word of the end looked at may be cut, so one more is needed."""
+    words = WORD.findall(text, max(0, len(text) - reach))
+    return words[-count:] if len(words) > count else WORD.findall(text)[-count:]
 
 
 def excerpt_html(text, words, length=SNIPPET_LENGTH):
@@ -386,6 +414,29 @@ class Group:
     def more(self):
         return self.page is None and self.count > len(self.hits)
 
+    @property
+    def hits_html(self):
+        """The results as templates/network/search.html showed them with a loop of its own, in one
+        pass (a tenth of the template's lookups and escapes for a page of ten results per kind)."""
+        return mark_safe("".join(map(_hit_html, self.hits)))  # noqa: S308 (escaped in _hit_html)
+
+
+HIT_HTML = (
+    '\n      <li class="search-result">\n        <h3 class="search-result__title"><a href="{url}">{title}</a></h3>'
+    "\n        {meta}\n        {snippet}\n      </li>\n      "
+)
+
+
+def _hit_html(hit):
+    """One result's item; the snippet is safe HTML already (`_marked`), everything else is escaped."""
+    meta = " · ".join(conditional_escape(item) for item in hit.meta)
+    return HIT_HTML.format(
+        url=conditional_escape(hit.url),
+        title=conditional_escape(hit.title),
+        meta=f'<p class="search-result__meta muted">{meta}</p>' if hit.meta else "",
+        snippet=f'<p class="search-result__snippet">{conditional_escape(hit.snippet)}</p>' if hit.snippet else "",
+    )
+
 
 class QueryField(forms.CharField):
     """Free text, cleaned of invisible characters before the length and NUL validators see it."""
@@ -421,22 +472,45 @@ def results_url(query, kind=None, network="", search_url=None):
 
 
 def _ordered_by(queryset):
-    """The queryset's ordering as expressions, for a window function's ORDER BY."""
+    """The queryset's ordering as OrderBy expressions."""
     ordering = []
     for item in queryset.query.order_by:
         if isinstance(item, str):
-            ordering.append(F(item[1:]).desc() if item.startswith("-") else F(item).asc())
-        else:
-            ordering.append(item)
+            item = F(item[1:]).desc() if item.startswith("-") else F(item).asc()
+        elif not isinstance(item, OrderBy):
+            item = item.asc()
+        ordering.append(item)
     return ordering
+
+
+def _ranked_keys_sql(index, ranked, limit, offset, database, quote):
+    """SQL of the count of `ranked`'s rows and the keys of one slice of them, in its order.
+
+    The matches (key, rank and the columns they are ordered by) are gathered once, in a CTE
+    that the statement reads twice, so the database materialises it: once to count it, once to
+    pick the slice with a top-N sort. Numbering every match with ROW_NUMBER() sorted all of them
+    (for "armoede" on 10,000 posts: 18.5 ms for the news against 13 ms this way).
+    """
+    names = [f"search_order_{number}" for number in range(len(ranked.query.order_by))]
+    ordering = _ordered_by(ranked)
+    rows = ranked.annotate(**{name: item.expression for name, item in zip(names, ordering, strict=True)})
+    sql, params = rows.order_by().values("pk", *names).query.get_compiler(using=database).as_sql()
+    order = []
+    for name, item in zip(names, ordering, strict=True):
+        nulls = " NULLS FIRST" if item.nulls_first else " NULLS LAST" if item.nulls_last else ""
+        order.append(f"found.{quote(name)} {'DESC' if item.descending else 'ASC'}{nulls}")
+    key = quote("pk")
+    part = f"WITH found AS ({sql}) SELECT %s, CAST(found.{key} AS text), (SELECT COUNT(*) FROM found) FROM found"  # noqa: S608
+    part += f" ORDER BY {', '.join(order)} LIMIT {int(limit)} OFFSET {int(offset)}"
+    return part, [*params, index]
 
 
 def find_all(wanted):
     """For each (ranked queryset, limit, offset): how many rows match, and the primary keys of that slice.
 
-    One query per database for every kind: a kind's matches are numbered in its order and
-    counted in the same pass (a window over just the keys and the numbers), so the database
-    reads and ranks each table once. `limit=0`: only the count.
+    One query per database for every kind; each kind's matches are gathered once, then counted
+    and the slice picked from them (`_ranked_keys_sql`), so the database reads and ranks each
+    table once. `limit=0`: only the count.
     """
     found = [(0, []) for _ in wanted]
     by_database = {}
@@ -448,16 +522,13 @@ def find_all(wanted):
         for index in indexes:
             ranked, limit, offset = wanted[index]
             if limit:
-                rows = ranked.annotate(search_position=Window(RowNumber(), order_by=_ordered_by(ranked))).order_by()
-                sql, params = rows.values("pk", "search_position").query.get_compiler(using=database).as_sql()
-                key, position = quote("pk"), quote("search_position")
-                part = f"SELECT %s, CAST(found.{key} AS text), COUNT(*) OVER () FROM ({sql}) AS found"  # noqa: S608
-                part += f" ORDER BY found.{position} LIMIT {int(limit)} OFFSET {int(offset)}"
+                part, params = _ranked_keys_sql(index, ranked, limit, offset, database, quote)
             else:
                 sql, params = ranked.order_by().values("pk").query.get_compiler(using=database).as_sql()
                 part = f"SELECT %s, NULL, COUNT(*) FROM ({sql}) AS found"  # noqa: S608 (compiled by the ORM)
+                params = [index, *params]
             parts.append(f"SELECT * FROM ({part}) AS kind_{index}")  # noqa: S608 (compiled by the ORM)
-            parameters.extend([index, *params])
+            parameters.extend(params)
         with connections[database].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), parameters)
             for index, key, count in cursor.fetchall():
@@ -468,11 +539,23 @@ def find_all(wanted):
     return found
 
 
-def _objects(ranked, keys):
-    """The objects with these primary keys, in this order (one query)."""
+def _objects(kind, ranked, keys):
+    """The objects with these primary keys, in this order (one query).
+
+    On PostgreSQL the snippet comes with them from the database, so the texts it is cut from (a
+    post's body, say) are not fetched; `describe()` does not read them.
+    """
     if not keys:
         return []
-    objects = ranked.order_by().in_bulk(keys)
+    rows = ranked.order_by()
+    on_postgres = _uses_postgres(rows)
+    if kind.columns:
+        # A relation joined for a column of it is fetched too (only() refuses a deferred one).
+        relations = {name.split("__")[0] for name in kind.columns if "__" in name}
+        rows = rows.only(*kind.columns, *relations, *(() if on_postgres else kind.snippet_fields))
+    elif on_postgres:
+        rows = rows.defer(*(name for name in kind.snippet_fields if "__" not in name))
+    objects = rows.in_bulk(keys)
     return [objects[key] for key in keys if key in objects]
 
 
@@ -506,7 +589,7 @@ def run_search(request, query, selected="", network=None):
     groups = []
     for kind, ranked, (count, keys) in zip(kinds, ranked_kinds, find_all(wanted), strict=True):
         page = None
-        objects = _objects(ranked, keys)
+        objects = _objects(kind, ranked, keys)
         if kind.slug == selected:
             page = paginate(request, ranked, per_page=PAGE_SIZE, count=count)
             page.object_list = objects

@@ -14,6 +14,12 @@ def _filter_choices():
     )
 
 
+def filter_choices():
+    """(networks, themes) as (slug, name) pairs, built once per generation of the networks and themes
+    (both bump the whole site's); a chosen slug is still looked up in the database."""
+    return pagecache.kept("filter-choices", [pagecache.SITE], _filter_choices)
+
+
 class NetworkField(forms.ModelChoiceField):
     """A network by its slug, with its regional networks; `alle` (or nothing) is every network."""
 
@@ -45,9 +51,7 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
-        # The choices every list page shows, built once per generation of the networks and themes
-        # (both bump the whole site's); a chosen slug is still looked up in the database.
-        networks, themes = pagecache.kept("filter-choices", [pagecache.SITE], _filter_choices)
+        networks, themes = filter_choices()
         self.fields["netwerk"].choices = [("", self.fields["netwerk"].empty_label), *networks]
         self.fields["thema"].choices = [("", self.fields["thema"].empty_label), *themes]
 

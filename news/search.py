@@ -18,4 +18,5 @@ def register():
         ),
         position=10,
         stored=True,
+        columns=["title", "slug", "publish_at", "network__short_name"],
     )

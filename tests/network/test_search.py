@@ -11,10 +11,11 @@ from django.utils import timezone, translation
 
 from associations.models import Association
 from core import search as site_search
+from events.models import Event
 from network.models import Document, Page, Theme
 from news.models import NewsPost
 from tests.browser.quality import VNU_JAR, validate_html
-from tests.factories import NetworkFactory, make_campaign
+from tests.factories import NetworkFactory, make_campaign, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -404,6 +405,38 @@ def test_query_count_does_not_grow_with_the_number_of_results(client, nta, djang
     assert many[""] <= baseline + 2 * kinds
     assert many["nieuws"] <= baseline + kinds + 1
     assert counts(get(client, q="vorming")) == {"nieuws": 50, "verenigingen": 50, "paginas": 50, "documenten": 50}
+
+
+def test_results_are_described_from_the_columns_fetched(client, nta, django_assert_num_queries):
+    """Every kind's `describe()` reads only what its result query fetched (`columns`): describing
+    the results shown costs no query, also for a postponed event, whose status is in its line."""
+    news(nta, "Vorming in de stad")
+    association(nta, "Vorming vzw")
+    page(nta, "Vorming pagina")
+    document(nta, "Vorming dossier")
+    make_campaign(nta, "vormingsactie", title="Vorming voor iedereen")
+    make_event(
+        nta,
+        "vormingsdag",
+        title="Dag van de vorming",
+        status=Event.Status.POSTPONED,
+        status_reason="Storm.",
+        municipality="Gent",
+    )
+    kinds = site_search.registered_kinds()
+    ranked = [site_search.search_kind(kind, "vorming")[1] for kind in kinds]
+    found = site_search.find_all([(rows, 10, 0) for rows in ranked])
+    objects = [
+        site_search._objects(kind, rows, keys) for kind, rows, (_count, keys) in zip(kinds, ranked, found, strict=True)
+    ]
+    assert [len(shown) for shown in objects] == [1] * len(kinds)
+
+    with django_assert_num_queries(0):
+        lines = {kind.slug: kind.describe(obj) for kind, shown in zip(kinds, objects, strict=True) for obj in shown}
+
+    assert lines["agenda"].meta[-2:] == ("Gent", "Uitgesteld")
+    assert lines["documenten"].meta[1] == "Beleidsdossier"
+    assert lines["nieuws"].url == f"/nieuws/{timezone.localtime(YESTERDAY).year}/vorming-in-de-stad/"
 
 
 @pytest.fixture
