@@ -1,5 +1,6 @@
 """The associations app's sections on home and theme pages (see core/home.py)."""
 
+from associations import cards
 from associations.models import Story
 from core.home import register_home_section, register_theme_section
 
@@ -22,11 +23,13 @@ def story_spotlight(request, network):
 
 def theme_associations(request, theme):
     """Active associations working on this theme, with a link to all of them in the directory."""
-    associations = list(
-        theme.associations.active().select_related("network").order_by("name", "pk")[:THEME_SECTION_LIMIT]
-    )
+    associations = cards.cards(theme.associations.active().order_by("name", "pk")[:THEME_SECTION_LIMIT])
     if associations:
-        return {"template": "associations/section_theme.html", "associations": associations, "theme": theme}
+        return {
+            "template": "associations/section_theme.html",
+            "cards": cards.render_cards(associations),
+            "theme": theme,
+        }
     return None
 
 
