@@ -7,22 +7,18 @@ address from one `reverse()` per list, and the list of cards from one Jinja2 tem
 (associations/jinja2/associations/cards.html) with the texts already translated here.
 """
 
-from pathlib import Path
-
 from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.http import Http404
-from django.template.backends.jinja2 import Jinja2
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from associations import jinja
 from associations.models import Province
 from core.listing import PAGE_PARAMETER, page_links
 
-# What a card reads, in the order of Card's slots up to `open_today`.
+# What a card reads, in the order Card() takes them.
 CARD_COLUMNS = (
     "pk",
     "name",
@@ -44,12 +40,6 @@ MAX_PAGE = 1_000_000
 TOTAL = RawSQL("COUNT(*) OVER ()", (), output_field=IntegerField())
 # A slug no association has, to cut the detail address around (slugs need no quoting in a URL).
 SLUG_MARK = "__slug__"
-
-_ENGINE = SimpleLazyObject(
-    lambda: Jinja2(
-        {"NAME": "association-cards", "DIRS": [Path(__file__).parent / "jinja2"], "APP_DIRS": False, "OPTIONS": {}}
-    )
-)
 
 
 class Card:
@@ -132,8 +122,7 @@ def render_cards(cards):
     }
     provinces = {card.province: province_label(card.province) for card in cards if card.province}
     context = {"cards": cards, "texts": texts, "provinces": provinces}
-    # Jinja2 escaped every value (autoescape is on in Django's Jinja2 backend).
-    return mark_safe(_ENGINE.get_template("associations/cards.html").render(context))  # noqa: S308
+    return jinja.render("associations/cards.html", context)
 
 
 def province_label(value):
