@@ -5,6 +5,21 @@ from associations.models import Story
 from core.home import register_home_section, register_theme_section
 
 THEME_SECTION_LIMIT = 12
+# What templates/associations/section_story.html shows: the story's body and the association's row stay behind.
+SPOTLIGHT_FIELDS = (
+    "title",
+    "slug",
+    "quote",
+    "photo",
+    "photo_width",
+    "photo_height",
+    "photo_alt",
+    "is_example",
+    "association__name",
+    "association__slug",
+    "association__municipality",
+    "association__is_example",
+)
 
 
 def story_spotlight(request, network):
@@ -13,6 +28,7 @@ def story_spotlight(request, network):
         Story.objects.published()
         .filter(association__network=network)
         .select_related("association")
+        .only(*SPOTLIGHT_FIELDS)
         .order_by("-date", "title", "pk")
         .first()
     )

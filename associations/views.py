@@ -186,7 +186,8 @@ def profile_associations(queryset=None):
 def render_association(request, association, preview=None):
     """An association's profile; `preview` (core/previews.py) marks it as a preview."""
     now = timezone.localtime()
-    news = NewsPost.objects.published().filter(associations=association).select_related("network")[:5]
+    # What the profile lists of a post: its title and address (year and slug); not its network's whole row.
+    news = NewsPost.objects.published().filter(associations=association).only("title", "slug", "publish_at")[:5]
     sites.canonical(request, association.network)
     return render(
         request,
