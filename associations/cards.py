@@ -14,8 +14,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from associations import jinja
 from associations.models import Province
+from core import jinja
 from core.listing import PAGE_PARAMETER, page_links
 
 # What a card reads, in the order Card() takes them.

@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from associations import jinja
 from associations.models import OpeningHours, Province
 from associations.places import find_place
+from core import jinja
 from network.forms import ListFilterForm
 
 POSTCODE = re.compile(r"^\d{4}$")
