@@ -15,7 +15,9 @@ import enum
 from django import forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from markupsafe import escape
 
 from core import ratelimit
 
@@ -30,6 +32,46 @@ class FormRenderer(BaseRenderer):
             return self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+
+def _attributes(attrs):
+    """django/forms/jinja2/django/forms/widgets/attrs.html in Python."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PlainSelect(forms.Select):
+    """A <select> written in Python, to the byte what FormRenderer writes with Django's Jinja2 templates
+    (tests/test_forms_renderer.py compares the two), without a template per option.
+
+    A filter form's selects were most of its cost: each option is an included template. Another
+    renderer, or a subclass with its own templates, renders through the templates as usual.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        own_templates = (self.template_name, self.option_template_name) != (
+            forms.Select.template_name,
+            forms.Select.option_template_name,
+        )
+        if own_templates or not isinstance(renderer, FormRenderer):
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            parts.extend(
+                f'\n  <option value="{escape(option["value"])}"{_attributes(option["attrs"])}>'
+                f"{escape(option['label'])}</option>"
+                for option in options
+            )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)
 
 
 class HoneypotMixin(forms.Form):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import HoneypotMixin
+from core.forms import HoneypotMixin, PlainSelect
 from core.plaintext import clean_person_name, clean_plain_text
 from events.models import (
     GROUP_REASON_FROM_PEOPLE,
@@ -17,12 +17,21 @@ class EventFilterForm(ListFilterForm):
     """The filters of the calendar pages: network, theme and how people take part."""
 
     formaat = forms.ChoiceField(
-        label=_("Format"), required=False, choices=[("", _("Every format")), *EventFormat.choices]
+        label=_("Format"),
+        required=False,
+        choices=[("", _("Every format")), *EventFormat.choices],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # The network's and theme's selects too: the same markup, without a template per option.
+        for name in ("netwerk", "thema"):
+            field = self.fields[name]
+            widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            widget.is_required = field.widget.is_required
+            field.widget = widget
 
     def filter(self, events):
         events = super().filter(events)

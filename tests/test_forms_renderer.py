@@ -3,13 +3,18 @@
 import re
 
 import pytest
+from django import forms
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.forms.renderers import DjangoTemplates
 from django.test import Client
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from core.forms import FormRenderer, PlainSelect
+from events.forms import EventFilterForm
 from events.models import Event
+from tests.factories import ThemeFactory, make_network
 from tests.helpers import one_quote_escaping, with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +91,44 @@ def test_every_form_renders_as_with_djangos_own_renderer(site, settings):
     for path, mine, theirs in zip([*pages, *(path for path, _ in posts), *admin_pages], ours, djangos, strict=True):
         assert "<form" in normalised(mine), path
         assert normalised(mine) == normalised(theirs), path
+
+
+CHOICES = [("", "Alle"), ("a&b", 'De "Kring" & <Co>'), ("c'd", "L'été"), ("e", "Gewoon")]
+GROUPED = [("", "Geen"), ("Groep & co", [("x", "X'x"), ("y", "Y")]), ("z", "Z")]
+
+
+@pytest.mark.parametrize(
+    "choices, value, attrs",
+    [
+        (CHOICES, None, {"id": "id_keuze"}),
+        (CHOICES, "a&b", {"id": "id_keuze", "aria-describedby": "id_keuze_helptext"}),
+        (CHOICES, "c'd", {"required": True, "disabled": False, "data-x": 'een "waarde"'}),
+        (GROUPED, "y", {}),
+        (GROUPED, "nergens", None),
+    ],
+)
+def test_a_plain_select_is_the_select_of_the_jinja2_templates_to_the_byte(choices, value, attrs):
+    renderer = FormRenderer()
+    plain = PlainSelect(choices=choices).render("keuze", value, attrs, renderer)
+    templated = forms.Select(choices=choices).render("keuze", value, attrs, renderer)
+    assert plain == templated
+    assert "<option" in plain
+
+
+def test_a_plain_select_with_djangos_own_renderer_uses_its_templates():
+    renderer = DjangoTemplates()
+    assert PlainSelect(choices=CHOICES).render("keuze", "a&b", None, renderer) == forms.Select(choices=CHOICES).render(
+        "keuze", "a&b", None, renderer
+    )
+
+
+@pytest.mark.parametrize("query", [{}, {"netwerk": "bpa", "formaat": "online"}, {"thema": "nergens"}])
+def test_the_calendars_filters_are_written_as_with_the_templates(db, query):
+    make_network("bpa", 0)
+    ThemeFactory(name="Wonen & werk", slug="wonen")
+    form = EventFilterForm(query or None)
+    assert all(isinstance(field.widget, PlainSelect) for field in form.fields.values())
+    plain = [str(field) for field in form]
+    for field in form.fields.values():
+        field.widget.__class__ = forms.Select
+    assert plain == [str(field) for field in form]
