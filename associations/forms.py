@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from associations.models import OpeningHours, Province
 from associations.places import find_place
 from core import jinja
+from core.forms import PlainSelect
 from network.forms import ListFilterForm
 
 POSTCODE = re.compile(r"^\d{4}$")
@@ -37,7 +38,10 @@ class DirectoryFilterForm(ListFilterForm):
         help_text=_("For example Puurs or 2870."),
     )
     provincie = forms.ChoiceField(
-        label=_("Province"), required=False, choices=[("", _("All provinces")), *Province.choices]
+        label=_("Province"),
+        required=False,
+        choices=[("", _("All provinces")), *Province.choices],
+        widget=PlainSelect,
     )
     waar = forms.CharField(
         label=_("Near"),
@@ -49,6 +53,7 @@ class DirectoryFilterForm(ListFilterForm):
         label=_("Open on"),
         required=False,
         choices=[("", _("Any day")), *((code, WEEKDAYS[day]) for day, code in enumerate(OPEN_ON_DAYS))],
+        widget=PlainSelect,
     )
     field_order = ["waar", "q", "gemeente", "provincie", "open", "netwerk", "thema"]
 

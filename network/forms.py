@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import pagecache, sites
+from core.forms import PlainSelect
 from core.sites import ALL_NETWORKS
 from network.models import Document, Network, Theme
 
@@ -51,9 +52,14 @@ class ListFilterForm(forms.Form):
 
     network_path = "network"
 
-    netwerk = NetworkField()
+    netwerk = NetworkField(widget=PlainSelect)
     thema = KeptChoiceField(
-        Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
+        Theme.objects.all(),
+        label=_("Theme"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All themes"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, request=None, **kwargs):
