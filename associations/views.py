@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from associations import hours, opendata, svgmap
+from associations import cards, hours, opendata, svgmap
 from associations.forms import DirectoryFilterForm
 from associations.models import Association, Province, Story
 from associations.places import Place, distance_km
@@ -88,20 +88,24 @@ def association_list(request):
     """The directory of active associations, filtered by province, place, network, theme and search words;
     with `waar`, the nearest first and each one's distance."""
     form = DirectoryFilterForm(list_query(request), request=request)
-    associations = Association.objects.active().select_related("network").order_by("name", "pk")
+    associations = Association.objects.active().order_by("name", "pk")
     if form.is_bound and not form.is_valid():
         return render(request, "associations/association_list.html", {"form": form, "page": None}, status=400)
     if form.is_bound:
         associations = form.filter(associations)
-    page = paginate(request, associations)
-    page.object_list = hours.show_today(list(page.object_list))
+    page = cards.page_of_cards(request, associations)
+    hours.show_today(page.object_list)
     if form.is_bound and form.place:
-        page.object_list = list(page.object_list)
-        for association in page.object_list:
-            if association.latitude is not None and association.longitude is not None:
-                point = Place("", float(association.latitude), float(association.longitude))
-                association.distance = distance_text(distance_km(form.place, point))
-    context = {"form": form, "page": page, "map_url": same_filters_url(request, "associations:map")}
+        for card in page.object_list:
+            if card.latitude is not None and card.longitude is not None:
+                point = Place("", float(card.latitude), float(card.longitude))
+                card.distance = distance_text(distance_km(form.place, point))
+    context = {
+        "form": form,
+        "page": page,
+        "cards": cards.render_cards(page.object_list),
+        "map_url": same_filters_url(request, "associations:map"),
+    }
     return render(request, "associations/association_list.html", context)
 
 
@@ -182,7 +186,8 @@ def profile_associations(queryset=None):
 def render_association(request, association, preview=None):
     """An association's profile; `preview` (core/previews.py) marks it as a preview."""
     now = timezone.localtime()
-    news = NewsPost.objects.published().filter(associations=association).select_related("network")[:5]
+    # What the profile lists of a post: its title and address (year and slug); not its network's whole row.
+    news = NewsPost.objects.published().filter(associations=association).only("title", "slug", "publish_at")[:5]
     sites.canonical(request, association.network)
     return render(
         request,

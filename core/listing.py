@@ -23,6 +23,11 @@ def paginate(request, queryset, per_page=20, count=None):
         page = paginator.page(request.GET.get(PAGE_PARAMETER) or 1)
     except InvalidPage as error:
         raise Http404(str(error)) from error
+    return page_links(request, page)
+
+
+def page_links(request, page):
+    """`page` with `previous_url` and `next_url`: links to its neighbours that keep every other parameter."""
     query = request.GET.copy()
 
     def link(number):

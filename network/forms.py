@@ -2,25 +2,46 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import pagecache, sites
+from core.forms import PlainSelect
 from core.sites import ALL_NETWORKS
 from network.models import Document, Network, Theme
 
 
 def _filter_choices():
-    """(networks, themes) as (slug, name) pairs, in their own order."""
+    """(networks, themes), each {slug: instance} in their own order, with what a filter reads of them: the
+    name for its choices, and of a network its parent and domain (Network.with_regional_networks, the
+    canonical address)."""
     return (
-        [(network.slug, str(network)) for network in Network.objects.only("slug", "name")],
-        [(theme.slug, str(theme)) for theme in Theme.objects.only("slug", "name")],
+        {network.slug: network for network in Network.objects.only("slug", "name", "parent", "domain")},
+        {theme.slug: theme for theme in Theme.objects.only("slug", "name")},
     )
 
 
 def filter_choices():
-    """(networks, themes) as (slug, name) pairs, built once per generation of the networks and themes
-    (both bump the whole site's); a chosen slug is still looked up in the database."""
-    return pagecache.kept("filter-choices", [pagecache.SITE], _filter_choices)
+    """(networks, themes) of `_filter_choices()`, built once per generation of the networks and themes
+    (both bump the whole site's)."""
+    return pagecache.kept("filters", [pagecache.SITE], _filter_choices)
 
 
-class NetworkField(forms.ModelChoiceField):
+def use_kept_choices(field, kept):
+    """`field` (a KeptChoiceField) offers the kept instances and finds a chosen one among them."""
+    field.kept = kept
+    field.choices = [("", field.empty_label), *((slug, str(instance)) for slug, instance in kept.items())]
+
+
+class KeptChoiceField(forms.ModelChoiceField):
+    """A model by its slug, found among `kept` ({slug: instance}, the furniture of core.pagecache.kept())
+    without a query when it is there; otherwise as ModelChoiceField finds it (or refuses it)."""
+
+    kept = None
+
+    def to_python(self, value):
+        if self.kept is not None and isinstance(value, str) and value in self.kept:
+            return self.kept[value]
+        return super().to_python(value)
+
+
+class NetworkField(KeptChoiceField):
     """A network by its slug, with its regional networks; `alle` (or nothing) is every network."""
 
     def __init__(self, **kwargs):
@@ -43,17 +64,23 @@ class ListFilterForm(forms.Form):
 
     network_path = "network"
 
-    netwerk = NetworkField()
-    thema = forms.ModelChoiceField(
-        Theme.objects.all(), label=_("Theme"), required=False, to_field_name="slug", empty_label=_("All themes")
+    netwerk = NetworkField(widget=PlainSelect)
+    thema = KeptChoiceField(
+        Theme.objects.all(),
+        label=_("Theme"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All themes"),
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        # The choices every list page shows, and the chosen network and theme: no query for either.
         networks, themes = filter_choices()
-        self.fields["netwerk"].choices = [("", self.fields["netwerk"].empty_label), *networks]
-        self.fields["thema"].choices = [("", self.fields["thema"].empty_label), *themes]
+        use_kept_choices(self.fields["netwerk"], networks)
+        use_kept_choices(self.fields["thema"], themes)
 
     def filter(self, queryset):
         data = self.cleaned_data

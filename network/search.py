@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.search import Result, date_label, register_kind, register_scope
-from network.forms import NetworkField, filter_choices
+from network.forms import NetworkField, filter_choices, use_kept_choices
 from network.models import Document, Page
 
 # get_kind_display() makes the field's choices hashable on every call (a lazy label: translated when shown).
@@ -12,9 +12,9 @@ KIND_LABELS = dict(Document.Kind.choices)
 
 
 def network_field():
-    """The search's network filter, its choices those of the list filters (no query for them)."""
+    """The search's network filter, its choices and the chosen network those of the list filters (no query)."""
     field = NetworkField()
-    field.choices = [("", field.empty_label), *filter_choices()[0]]
+    use_kept_choices(field, filter_choices()[0])
     return field
 
 
