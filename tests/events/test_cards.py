@@ -16,15 +16,9 @@ pytestmark = pytest.mark.django_db
 ONLINE_ONLY = {"place_name": "", "street_address": "", "postcode": "", "municipality": ""}
 
 
-def _page(client, path, status=200):
-    response = client.get(path)
-    assert response.status_code == status, path
-    return one_quote_escaping(response.content.decode())
-
-
-def test_cards_in_the_calendar_have_the_markup_of_the_old_template(client, world):
-    make_event(world["nta"], "kring", days=2)
-    make_event(
+def cancelled_online_days(world, **extra):
+    """Two whole days online, cancelled, with markup in its title."""
+    return make_event(
         world["tpa"],
         "online-dagen",
         days=5,
@@ -34,11 +28,21 @@ def test_cards_in_the_calendar_have_the_markup_of_the_old_template(client, world
         online_url="https://meet.example.org/a",
         status="geannuleerd",
         status_reason="Ziek",
-        is_example=True,
         title="Eten & <praten>",
-        intro='"Kom" maar',
         **ONLINE_ONLY,
+        **extra,
     )
+
+
+def _page(client, path, status=200):
+    response = client.get(path)
+    assert response.status_code == status, path
+    return one_quote_escaping(response.content.decode())
+
+
+def test_cards_in_the_calendar_have_the_markup_of_the_old_template(client, world):
+    make_event(world["nta"], "kring", days=2)
+    cancelled_online_days(world, is_example=True, intro='"Kom" maar')
     # Across the night the clocks go back: the end is in winter time.
     make_event(
         world["bpa"],
@@ -108,19 +112,7 @@ def test_the_home_shows_cards_with_the_year_and_an_event_page_its_days_and_times
 
 def test_the_year_calendar_has_the_markup_of_the_old_template(client, world):
     make_event(world["nta"], "kring", days=2)
-    make_event(
-        world["tpa"],
-        "online-dagen",
-        days=5,
-        start_time=None,
-        end_time=None,
-        end_date=datetime.date(2026, 10, 7),
-        online_url="https://meet.example.org/a",
-        status="geannuleerd",
-        status_reason="Ziek",
-        title="Eten & <praten>",
-        **ONLINE_ONLY,
-    )
+    cancelled_online_days(world)
     make_event(world["bpa"], "hybride", days=40, online_url="https://meet.example.org/b")
     html = _page(client, "/agenda/2026/")
     assert (
