@@ -3,20 +3,15 @@
 A card shows a few columns of the association and its network's short name. Model instances,
 `reverse()` per card and a Django template included per card cost a directory page more than the
 rest of it together; so the columns come as tuples (one query, the page's count with them), the
-address from one `reverse()` per list, and the list of cards from one Jinja2 template
+address from one `reverse()` (core.listing.slug_address), and the list of cards from one Jinja2 template
 (associations/jinja2/associations/cards.html) with the texts already translated here.
 """
 
-from django.core.paginator import Page, Paginator
-from django.db.models import IntegerField
-from django.db.models.expressions import RawSQL
-from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from associations.models import Province
 from core import jinja
-from core.listing import PAGE_PARAMETER, page_links
+from core.listing import ALL_ROWS, page_of_rows, slug_address
 
 # What a card reads, in the order Card() takes them.
 CARD_COLUMNS = (
@@ -33,13 +28,6 @@ CARD_COLUMNS = (
     "longitude",
 )
 PER_PAGE = 20
-# A page number beyond this is not asked of the database (no directory has 20 million associations;
-# an offset that large would not even fit PostgreSQL's bigint).
-MAX_PAGE = 1_000_000
-# The count of all rows the query matches, beside each row of the page: no second query to count.
-TOTAL = RawSQL("COUNT(*) OVER ()", (), output_field=IntegerField())
-# A slug no association has, to cut the detail address around (slugs need no quoting in a URL).
-SLUG_MARK = "__slug__"
 
 
 class Card:
@@ -82,9 +70,9 @@ class Card:
 
 
 def _card_maker():
-    """A function from a row of CARD_COLUMNS to its Card, with the detail address from one reverse()."""
-    head, _mark, tail = reverse("associations:detail", kwargs={"slug": SLUG_MARK}).partition(SLUG_MARK)
-    return lambda row: Card(row, f"{head}{row[2]}{tail}")
+    """A function from a row of CARD_COLUMNS to its Card, the detail address reversed once."""
+    address = slug_address("associations:detail")
+    return lambda row: Card(row, address(row[2]))
 
 
 def cards(queryset):
@@ -94,23 +82,11 @@ def cards(queryset):
 
 
 def page_of_cards(request, queryset, per_page=PER_PAGE):
-    """The page `?pagina=N` of `queryset` as cards, like core.listing.paginate() but in one query: each
-    row carries the count of all (a window function). 404 for a page that is not a number or has no rows,
-    except an empty first page."""
-    try:
-        number = int(request.GET.get(PAGE_PARAMETER) or 1)
-    except ValueError as error:
-        raise Http404("That page number is not an integer") from error
-    if not 1 <= number <= MAX_PAGE:
-        raise Http404("That page contains no results")
-    offset = (number - 1) * per_page
-    rows = list(queryset.values_list(*CARD_COLUMNS).annotate(total=TOTAL)[offset : offset + per_page])
-    if not rows and number > 1:
-        raise Http404("That page contains no results")
+    """The page `?pagina=N` of `queryset` as cards and the number of all of them, in one query
+    (core.listing.page_of_rows); 404 for a page that is not a number or has no rows, except an empty first page."""
     make = _card_maker()
-    paginator = Paginator((), per_page)
-    paginator.count = rows[0][-1] if rows else 0
-    return page_links(request, Page([make(row) for row in rows], number, paginator))
+    rows = queryset.values_list(*CARD_COLUMNS).annotate(total=ALL_ROWS)
+    return page_of_rows(request, rows, per_page, lambda found: [make(row) for row in found])
 
 
 def render_cards(cards):

@@ -15,20 +15,15 @@ import functools
 import re
 import typing
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import jinja
+from core.listing import slug_address
 from events.models import EVENT_TIME_ZONE, Event, EventFormat, event_format
 
 DATE_FORMATS = {"full": "l j F Y", "short": "l j F", "compact": "D j M"}
-
-# A slug Django's SlugField accepts: the address is the prefix and the slug, nothing to quote.
-PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-SLUG_MARK = "slug-of-the-event"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -86,23 +81,9 @@ class When(typing.NamedTuple):
 ONE_DAY_TIMES = " \u2013 "
 
 
-@functools.lru_cache(maxsize=16)
-def _detail_address(urlconf, script_prefix):
-    """An event's address as (before, after) its slug, reversed once per URL configuration and prefix."""
-    return tuple(reverse("events:detail", kwargs={"slug": SLUG_MARK}).split(SLUG_MARK))
-
-
-def _address():
-    return _detail_address(get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
-
-
-def event_url(slug, address=None):
-    """The address of the event with this slug, as Event.get_absolute_url() gives it, without reversing each time;
-    `address`: _address() for the current request, when the caller has it already."""
-    if not PLAIN_SLUG.fullmatch(slug):
-        return reverse("events:detail", kwargs={"slug": slug})
-    before, after = address or _address()
-    return f"{before}{slug}{after}"
+def event_url(slug):
+    """The address of the event with this slug, as Event.get_absolute_url() gives it, without reversing each time."""
+    return slug_address("events:detail")(slug)
 
 
 def moments(event, date_format, language, labels):
@@ -143,7 +124,7 @@ def _list_context(events, style):
     language = get_language()
     statuses, formats_, labels = _labels(language)
     date_format = DATE_FORMATS[style]
-    address = _address()
+    address = slug_address("events:detail")
     return {
         "events": events,
         "statuses": statuses,
@@ -151,7 +132,7 @@ def _list_context(events, style):
         "labels": labels,
         "scheduled": Event.Status.SCHEDULED.value,
         "cancelled": Event.Status.CANCELLED.value,
-        "url": lambda slug: event_url(slug, address),
+        "url": address,
         "moments": lambda event: moments(event, date_format, language, labels),
         "format_of": event_format,
     }

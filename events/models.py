@@ -16,11 +16,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q, Window
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.listing import ALL_ROWS
 from core.owners import Owner
 from core.publication import (
     PublicationWindow,
@@ -170,7 +171,7 @@ class EventQuerySet(PublicationWindowQuerySet):
         queryset = self.annotate(network_short_name=F("network__short_name"))
         if not counted:
             return queryset.values_list(*CARD_COLUMNS, named=True)
-        return queryset.annotate(total=Window(Count("*"))).values_list(*CARD_COLUMNS, "total", named=True)
+        return queryset.annotate(total=ALL_ROWS).values_list(*CARD_COLUMNS, "total", named=True)
 
     def upcoming(self, now=None):
         """Events that have not ended yet (ongoing ones included), soonest first."""

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import pagecache, previews, sites
 from core.forms import PublicPost, check_public_post
-from core.listing import PAGE_PARAMETER, paginate, script_json
+from core.listing import page_of_rows, script_json
 from core.opendata import LICENCE, load_schema, open_data, schema_fields, schema_response
 from core.pagecache import token_page
 from core.sites import ALL_NETWORKS, list_query
@@ -54,48 +54,10 @@ def _public_events():
     return Event.objects.published().select_related("network")
 
 
-LARGEST_OFFSET = 2**63 - 1
-
-
-class CountedPage:
-    """One page of card rows (Event.objects.cards(counted=True)) and the number of rows of the whole list, in one query
-    (a window count).
-
-    Stands in for the query in core.listing.paginate: the paginator asks for count() (only once the
-    page number is a valid number, which is then `?pagina=` as an int) and slices the page's rows.
-    Without rows on a later page the list is shorter than that page: a count of 0 makes it a 404,
-    as with a real count.
-    """
-
-    def __init__(self, request, queryset, per_page):
-        self.request, self.queryset, self.per_page = request, queryset, per_page
-        self.rows, self.offset, self.total = None, 0, 0
-
-    def _fetch(self):
-        number = int(self.request.GET.get(PAGE_PARAMETER) or 1)
-        self.offset = (number - 1) * self.per_page
-        # An offset no database takes (a 64-bit integer) is a page beyond any list.
-        fits = self.offset + self.per_page < LARGEST_OFFSET
-        self.rows = list(self.queryset[self.offset : self.offset + self.per_page]) if fits else []
-        self.total = self.rows[0].total if self.rows else 0
-
-    def count(self):
-        if self.rows is None:
-            self._fetch()
-        return self.total
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, items):
-        if self.rows is None:
-            self._fetch()
-        return self.rows[items.start - self.offset : items.stop - self.offset]
-
-
 def card_page(request, queryset):
-    """The page `?pagina=N` of `queryset`'s cards (Event.objects.cards(counted=True)); 404 if there is no such page."""
-    return paginate(request, CountedPage(request, queryset, PER_PAGE), PER_PAGE)
+    """The page `?pagina=N` of `queryset`'s cards (Event.objects.cards(counted=True)) and the number of all of
+    them, in one query; 404 if there is no such page."""
+    return page_of_rows(request, queryset, PER_PAGE)
 
 
 def by_month(events):
